@@ -1,0 +1,47 @@
+/// A message of the contracts in `proto/`, encoded and decoded through libprotobuf-c.
+///
+/// Generated types conform to it; decoding never crashes on peer input: malformed bytes,
+/// invalid UTF-8 and interior NUL characters throw ``ProtoError``.
+public protocol ProtoMessage: Sendable, Equatable {
+    /// The fully qualified protobuf name, for example `mk.registry.v1.Device`.
+    static var protoMessageName: String { get }
+
+    /// A message with every field at its default (absent) value.
+    init()
+
+    /// Decodes a message from its packed protobuf bytes. Unknown fields are skipped.
+    init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError)
+
+    /// The number of bytes ``serialize(into:)`` writes.
+    func serializedSize() throws(ProtoError) -> Int
+
+    /// Packs the message into `buffer`, which must hold at least ``serializedSize()`` bytes, and
+    /// returns the number of bytes written.
+    func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(ProtoError) -> Int
+}
+
+extension ProtoMessage {
+    /// Decodes a message from packed protobuf bytes held in any contiguous collection.
+    public init(serializedBytes bytes: some ContiguousBytes) throws(ProtoError) {
+        let result: Result<Self, ProtoError> = bytes.withUnsafeBytes { raw in
+            Result { () throws(ProtoError) in try Self(serializedBytes: raw) }
+        }
+        self = try result.get()
+    }
+
+    /// The packed protobuf bytes of the message.
+    public func serializedBytes() throws(ProtoError) -> [UInt8] {
+        let size = try serializedSize()
+        var failure: ProtoError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            do {
+                count = try serialize(into: UnsafeMutableRawBufferPointer(buffer))
+            } catch {
+                failure = error
+                count = 0
+            }
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+}

@@ -1,0 +1,41 @@
+public import Logging
+
+/// What a handler knows about the call it serves.
+///
+/// While a handler runs, its deadline and trace id are also in ``RPCTaskContext``, so calls it
+/// makes downstream inherit them without passing the context along.
+public struct RPCContext: Sendable {
+    /// The method being served.
+    public let method: String
+    /// When the caller stops waiting; `nil` when it set no deadline.
+    public let deadline: ContinuousClock.Instant?
+    /// The request's metadata.
+    public let metadata: RPCMetadata
+    /// The caller's identity from its TLS certificate, or `nil` on a plaintext connection.
+    public let peerIdentity: String?
+    /// A logger carrying the trace id and method.
+    public let logger: Logger
+
+    /// Creates a context (the server does; tests may too).
+    public init(
+        method: String,
+        deadline: ContinuousClock.Instant?,
+        metadata: RPCMetadata,
+        peerIdentity: String?,
+        logger: Logger
+    ) {
+        self.method = method
+        self.deadline = deadline
+        self.metadata = metadata
+        self.peerIdentity = peerIdentity
+        self.logger = logger
+    }
+}
+
+/// Task-local call state that flows from a handler (or a gateway request) into the calls it makes.
+public enum RPCTaskContext {
+    /// The deadline of the work in progress; a client call never waits past it.
+    @TaskLocal public static var deadline: ContinuousClock.Instant?
+    /// The trace id of the work in progress; a client call sends it when its options have none.
+    @TaskLocal public static var traceID: String?
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing, starts a private PostgreSQL cluster on loopback in a
+# temporary folder, checks that the generated protocol code is current, runs `swift test`, and
+# stops the cluster even when the tests fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib/packages.sh
+source scripts/lib/postgres.sh
+
+mk_install_packages
+
+work=$(mktemp -d /tmp/mk-test.XXXXXX)
+chmod 755 "$work"
+cleanup() { mk_pg_stop "$work/pgdata"; rm -rf "$work"; }
+trap cleanup EXIT
+
+MK_PG_FSYNC=off mk_pg_start "$work/pgdata"
+export MK_TEST_DATABASE_URL=$MK_PG_ADMIN_URL
+echo "PostgreSQL for tests: $MK_TEST_DATABASE_URL"
+
+proto/generate.sh --check
+
+swift build --build-tests
+swift test --skip-build "$@"
