@@ -8,6 +8,7 @@ source scripts/lib/packages.sh
 source scripts/lib/postgres.sh
 
 mk_install_packages
+mk_install_python_packages
 
 work=$(mktemp -d /tmp/mk-test.XXXXXX)
 chmod 755 "$work"

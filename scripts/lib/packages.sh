@@ -4,7 +4,12 @@
 mk_required_packages=(
     libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
     libpq-dev postgresql
+    libargon2-dev libcurl4-openssl-dev
+    python3-pip
 )
+
+# Python packages the tests use for real peers (an SMTP server on loopback).
+mk_required_python_packages=(aiosmtpd)
 
 mk_install_packages() {
     local missing=()
@@ -18,4 +23,14 @@ mk_install_packages() {
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+mk_install_python_packages() {
+    local package
+    for package in "${mk_required_python_packages[@]}"; do
+        python3 -c "import $package" 2>/dev/null && continue
+        echo "Installing Python package $package"
+        python3 -m pip install --quiet --disable-pip-version-check "$package" 2>/dev/null \
+            || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$package"
+    done
 }

@@ -1,0 +1,66 @@
+/// Where and how to connect, and how large the pool is.
+///
+/// Build it from a URL (``init(url:)``) or the `DATABASE_URL` environment variable
+/// (``init(environment:variable:)``). Values reach libpq as keyword/value pairs, never as an
+/// assembled conninfo string, and are checked for interior NULs first. `description` never prints
+/// the password.
+public struct PostgresConfiguration: Sendable, Hashable, CustomStringConvertible {
+    /// Host name, IP address, or a directory holding a Unix socket.
+    public var host: String
+    /// TCP port.
+    public var port: Int
+    /// Role to log in as.
+    public var user: String
+    /// Password, or `nil` for trust/peer authentication.
+    public var password: String?
+    /// Database name.
+    public var database: String
+    /// TLS requirement; `nil` leaves libpq's default (`prefer`).
+    public var sslMode: SSLMode?
+    /// Shown in `pg_stat_activity.application_name`.
+    public var applicationName: String?
+    /// How long one connection attempt may take; libpq counts whole seconds (at least 2).
+    public var connectTimeout: Duration
+    /// Server-side limit for one statement, sent as `-c statement_timeout=…`; zero disables it.
+    public var statementTimeout: Duration
+    /// Largest number of open connections, and of libpq threads.
+    public var maximumConnections: Int
+    /// How long a caller waits for a free connection before ``PostgresError/Code/poolTimeout``.
+    public var acquireTimeout: Duration
+
+    /// Creates a configuration with the defaults: 3 s connect timeout, 10 s statement timeout,
+    /// 10 connections, 5 s acquire timeout.
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 5432,
+        user: String,
+        password: String? = nil,
+        database: String,
+        sslMode: SSLMode? = nil,
+        applicationName: String? = nil,
+        connectTimeout: Duration = .seconds(3),
+        statementTimeout: Duration = .seconds(10),
+        maximumConnections: Int = 10,
+        acquireTimeout: Duration = .seconds(5)
+    ) {
+        self.host = host
+        self.port = port
+        self.user = user
+        self.password = password
+        self.database = database
+        self.sslMode = sslMode
+        self.applicationName = applicationName
+        self.connectTimeout = connectTimeout
+        self.statementTimeout = statementTimeout
+        self.maximumConnections = maximumConnections
+        self.acquireTimeout = acquireTimeout
+    }
+
+    public var description: String {
+        var text = "postgresql://\(user)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)"
+        text += " (sslmode: \(sslMode?.rawValue ?? "default"), pool: \(maximumConnections)"
+        text += ", connectTimeout: \(connectTimeout), statementTimeout: \(statementTimeout)"
+        text += ", acquireTimeout: \(acquireTimeout))"
+        return text
+    }
+}
