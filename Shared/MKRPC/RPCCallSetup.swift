@@ -1,0 +1,88 @@
+import NIOCore
+
+/// What every caller (the network client and the in-process caller) works out the same way before
+/// a call: its deadline and its trace id.
+enum RPCCallSetup {
+    /// The earliest of `options.timeout` from now, the inherited ``RPCTaskContext/deadline`` and the
+    /// caller's default timeout from now.
+    static func deadline(
+        options: RPCCallOptions,
+        defaultTimeout: Duration,
+        now: ContinuousClock.Instant = .now
+    ) -> ContinuousClock.Instant {
+        var deadline = now.advanced(by: defaultTimeout)
+        if let timeout = options.timeout {
+            deadline = min(deadline, now.advanced(by: timeout))
+        }
+        if let inherited = RPCTaskContext.deadline {
+            deadline = min(deadline, inherited)
+        }
+        return deadline
+    }
+
+    /// `metadata` with its trace id filled: its own, else ``RPCTaskContext/traceID``, else a new one;
+    /// and its caller filled with `defaultCaller` when empty.
+    static func metadata(_ metadata: RPCMetadata, defaultCaller: String) -> RPCMetadata {
+        var metadata = metadata
+        if metadata.traceID.isEmpty {
+            metadata.traceID = RPCTaskContext.traceID.flatMap { $0.isEmpty ? nil : $0 } ?? Self.newTraceID()
+        }
+        if metadata.caller.isEmpty {
+            metadata.caller = defaultCaller
+        }
+        return metadata
+    }
+
+    /// A new random W3C trace id: 32 lowercase hex characters, not all zero.
+    static func newTraceID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var high: UInt64 = generator.next()
+        let low: UInt64 = generator.next()
+        if high == 0 && low == 0 {
+            high = 1
+        }
+        return Self.hex(high) + Self.hex(low)
+    }
+
+    /// True for a W3C trace id: 32 lowercase hex characters, not all zero.
+    static func isValidTraceID(_ traceID: String) -> Bool {
+        let utf8 = traceID.utf8
+        guard utf8.count == 32 else { return false }
+        var allZero = true
+        for byte in utf8 {
+            switch byte {
+            case UInt8(ascii: "0"):
+                continue
+            case UInt8(ascii: "1")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "f"):
+                allZero = false
+            default:
+                return false
+            }
+        }
+        return !allZero
+    }
+
+    /// The timeout to put in a request frame: microseconds from now until `deadline`, at least 1
+    /// (0 would mean "no deadline").
+    static func timeoutMicros(until deadline: ContinuousClock.Instant, now: ContinuousClock.Instant = .now) -> UInt64 {
+        let remaining = now.duration(to: deadline)
+        let (seconds, attoseconds) = remaining.components
+        guard seconds >= 0 else { return 1 }
+        let micros = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000)
+        guard !micros.overflow else { return UInt64.max }
+        return max(1, micros.partialValue &+ UInt64(attoseconds / 1_000_000_000_000))
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+extension RPCCallSetup {
+    /// The event-loop deadline of `deadline` (at most a day away; longer ones are shortened).
+    static func nioDeadline(for deadline: ContinuousClock.Instant, now: ContinuousClock.Instant = .now) -> NIODeadline {
+        let remaining = min(max(now.duration(to: deadline), .zero), .seconds(86_400))
+        return .now() + TimeAmount(remaining)
+    }
+}

@@ -1,0 +1,211 @@
+public import Logging
+public import MKMessages
+public import NIOCore
+public import NIOPosix
+public import ServiceLifecycle
+
+/// Calls the server at one upstream address (a Kubernetes Service name and port) over a small
+/// pool of multiplexed connections: connects lazily, reconnects with jittered exponential backoff,
+/// spreads calls over the connections.
+///
+/// Every call has a deadline: the earliest of its options' timeout, the inherited
+/// ``RPCTaskContext/deadline`` and ``Configuration/defaultTimeout``. When it passes, the call fails
+/// DEADLINE_EXCEEDED and the server is sent CANCEL; cancelling the calling task does the same with
+/// CANCELLED. UNAVAILABLE is retried (up to ``Configuration/maximumAttempts``, within the deadline)
+/// when the request never reached a connection, or the method is idempotent, or the call carries
+/// an idempotency key. Errors are always ``RPCError``.
+///
+/// A `Service`: ``run()`` returns after a graceful shutdown and closes the connections. List it
+/// before the server that uses it in the `ServiceGroup`, so it shuts down after that server drained.
+public final class RPCClient: RPCCaller, Service {
+    private let configuration: Configuration
+    private let pool: RPCConnectionPool
+    private let logger: Logger
+
+    /// Creates a client for `host`:`port`. Nothing connects until the first call.
+    public convenience init(
+        host: String,
+        port: Int,
+        configuration: Configuration = Configuration(),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger = Logger(label: "mk.rpc.client")
+    ) {
+        self.init(
+            host: host,
+            port: port,
+            configuration: configuration,
+            eventLoopGroup: eventLoopGroup,
+            logger: logger,
+            security: RPCPlaintextSecurity()
+        )
+    }
+
+    init(
+        host: String,
+        port: Int,
+        configuration: Configuration,
+        eventLoopGroup: any EventLoopGroup,
+        logger: Logger,
+        security: any RPCChannelSecurity
+    ) {
+        precondition(
+            configuration.maximumFrameSize > 0
+                && configuration.maximumFrameSize <= RPCFrameDecoder.largestMaximumFrameSize,
+            "maximumFrameSize must be in 1...\(UInt32.max)"
+        )
+        precondition(configuration.connections > 0, "connections must be positive")
+        precondition(configuration.maximumAttempts > 0, "maximumAttempts must be positive")
+        var logger = logger
+        logger[metadataKey: "rpc-upstream"] = "\(host):\(port)"
+        self.configuration = configuration
+        self.logger = logger
+        self.pool = RPCConnectionPool(
+            host: host,
+            port: port,
+            configuration: configuration,
+            eventLoopGroup: eventLoopGroup,
+            security: security,
+            logger: logger
+        )
+    }
+
+    /// Waits for the graceful shutdown of the service group (or cancellation), then closes every
+    /// connection.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        self.shutdown()
+    }
+
+    /// Closes every connection now: calls in flight and later calls fail UNAVAILABLE.
+    public func shutdown() {
+        self.pool.shutDown()
+    }
+
+    /// Sends `request` to `method` and waits for the response. Throws ``RPCError`` only.
+    public func unary<Request: ProtoMessage, Response: ProtoMessage>(
+        _ method: RPCMethodDescriptor,
+        request: Request,
+        responseType: Response.Type,
+        options: RPCCallOptions
+    ) async throws -> Response {
+        let deadline = RPCCallSetup.deadline(options: options, defaultTimeout: self.configuration.defaultTimeout)
+        guard !Task.isCancelled else {
+            throw RPCError(.cancelled, "The call was cancelled")
+        }
+        guard ContinuousClock.now < deadline else {
+            throw RPCError(.deadlineExceeded, "The deadline passed before the call was sent")
+        }
+        let metadata = RPCCallSetup.metadata(options.metadata, defaultCaller: self.configuration.callerName)
+        let payload: [UInt8]
+        do {
+            payload = try request.serializedBytes()
+        } catch {
+            throw RPCError(.invalidArgument, "The request cannot be encoded: \(error)")
+        }
+        let mayRetrySentRequest = method.isIdempotent || !metadata.idempotencyKey.isEmpty
+
+        var attempt = 1
+        let responseBytes: [UInt8]
+        while true {
+            do throws(RPCAttemptError) {
+                responseBytes = try await self.attempt(
+                    method: method.fullName,
+                    payload: payload,
+                    metadata: metadata,
+                    deadline: deadline
+                )
+                break
+            } catch {
+                if Task.isCancelled {
+                    throw RPCError(.cancelled, "The call was cancelled")
+                }
+                guard error.error.code == .unavailable,
+                    attempt < self.configuration.maximumAttempts,
+                    !error.requestMayHaveBeenSent || mayRetrySentRequest
+                else {
+                    throw error.error
+                }
+                let delay = self.configuration.retryBackoff.delay(afterFailures: attempt)
+                guard ContinuousClock.now.advanced(by: delay) < deadline else {
+                    throw error.error
+                }
+                self.logger.debug(
+                    "Retrying a call after UNAVAILABLE",
+                    metadata: [
+                        "rpc-method": "\(method.fullName)", "trace-id": "\(metadata.traceID)",
+                        "attempt": "\(attempt + 1)", "error": "\(error.error)",
+                    ]
+                )
+                do {
+                    try await Task.sleep(for: delay)
+                } catch {
+                    throw RPCError(.cancelled, "The call was cancelled")
+                }
+                attempt += 1
+            }
+        }
+        do {
+            return try Response(serializedBytes: responseBytes)
+        } catch {
+            throw RPCError(.internal, "The response is not a valid \(Response.protoMessageName): \(error)")
+        }
+    }
+
+    /// One attempt: a connection, the request written, the response awaited.
+    private func attempt(
+        method: String,
+        payload: [UInt8],
+        metadata: RPCMetadata,
+        deadline: ContinuousClock.Instant
+    ) async throws(RPCAttemptError) -> [UInt8] {
+        let callID = self.pool.makeCallID()
+        let frame: ByteBuffer
+        do {
+            frame = try RPCEnvelopeCodec.encode(
+                .request(
+                    RPCFrame.Request(
+                        callID: callID,
+                        method: method,
+                        timeoutMicros: RPCCallSetup.timeoutMicros(until: deadline),
+                        metadata: metadata,
+                        payload: payload
+                    )
+                ),
+                maximumFrameSize: self.configuration.maximumFrameSize
+            )
+        } catch {
+            throw RPCAttemptError(error, requestMayHaveBeenSent: false)
+        }
+        let channel = try await self.pool.connection(until: deadline)
+
+        let response = channel.eventLoop.makePromise(of: [UInt8].self)
+        let accepted = channel.eventLoop.makePromise(of: Void.self)
+        accepted.futureResult.whenFailure { _ in
+            response.fail(
+                RPCAttemptError(
+                    RPCError(.unavailable, "The connection closed before the request was sent"),
+                    requestMayHaveBeenSent: false
+                )
+            )
+        }
+        let call = RPCClientHandler.Call(
+            callID: callID,
+            frame: frame,
+            deadline: RPCCallSetup.nioDeadline(for: deadline),
+            response: response
+        )
+        channel.writeAndFlush(RPCClientHandler.Command.call(call), promise: accepted)
+        do {
+            return try await withTaskCancellationHandler {
+                try await response.futureResult.get()
+            } onCancel: {
+                // Reaches the handler after the call itself: both travel the same channel in order.
+                channel.writeAndFlush(RPCClientHandler.Command.cancel(callID: callID), promise: nil)
+            }
+        } catch let error as RPCAttemptError {
+            throw error
+        } catch {
+            throw RPCAttemptError(RPCError(.unavailable, "The call failed: \(error)"), requestMayHaveBeenSent: true)
+        }
+    }
+}

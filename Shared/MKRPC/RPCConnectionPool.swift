@@ -1,0 +1,174 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A client's connections to one upstream address. Calls are spread round-robin over the slots;
+/// a slot that backs off after failed attempts is skipped, and when every slot backs off the call
+/// fails UNAVAILABLE at once (the request was never sent, so the caller may retry it).
+final class RPCConnectionPool: Sendable {
+    private let host: String
+    private let port: Int
+    private let configuration: RPCClient.Configuration
+    private let security: any RPCChannelSecurity
+    private let logger: Logger
+    private let slots: [RPCConnectionSlot]
+    private let nextSlot = Atomic<UInt>(0)
+    private let lastCallID = Atomic<UInt64>(0)
+
+    init(
+        host: String,
+        port: Int,
+        configuration: RPCClient.Configuration,
+        eventLoopGroup: any EventLoopGroup,
+        security: any RPCChannelSecurity,
+        logger: Logger
+    ) {
+        self.host = host
+        self.port = port
+        self.configuration = configuration
+        self.security = security
+        self.logger = logger
+        self.slots = (0..<max(1, configuration.connections)).map { _ in
+            RPCConnectionSlot(eventLoop: eventLoopGroup.next())
+        }
+    }
+
+    /// A new call id: never 0, never reused by this pool, so unique on any of its connections.
+    func makeCallID() -> UInt64 {
+        self.lastCallID.wrappingAdd(1, ordering: .relaxed).newValue
+    }
+
+    /// A ready connection, connecting one if needed; waits no later than `deadline`.
+    func connection(until deadline: ContinuousClock.Instant) async throws(RPCAttemptError) -> any Channel {
+        let start = self.nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue
+        for offset in 0..<UInt(self.slots.count) {
+            let slot = self.slots[Int((start &+ offset) % UInt(self.slots.count))]
+            switch slot.lease() {
+            case .ready(let channel):
+                return channel
+            case .wait(let attempt):
+                return try await Self.wait(for: attempt, until: deadline)
+            case .connect(let promise):
+                self.connect(slot, completing: promise)
+                return try await Self.wait(for: promise.futureResult, until: deadline)
+            case .backingOff:
+                continue
+            case .shutDown:
+                throw RPCAttemptError(RPCError(.unavailable, "The client is shut down"), requestMayHaveBeenSent: false)
+            }
+        }
+        throw RPCAttemptError(
+            RPCError(.unavailable, "No connection to \(self.host):\(self.port): reconnecting after failed attempts"),
+            requestMayHaveBeenSent: false
+        )
+    }
+
+    /// Closes every connection; calls in flight fail UNAVAILABLE, later calls too.
+    func shutDown() {
+        for slot in self.slots {
+            slot.shutDown()?.close(promise: nil)
+        }
+    }
+
+    private func connect(_ slot: RPCConnectionSlot, completing promise: EventLoopPromise<any Channel>) {
+        let configuration = self.configuration
+        let security = self.security
+        let logger = self.logger
+        let host = self.host
+        let port = self.port
+        ClientBootstrap(group: slot.eventLoop)
+            .connectTimeout(TimeAmount(configuration.connectTimeout))
+            .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try security.configureClientChannel(channel, host: host)
+                    let activity = RPCConnectionActivity()
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(
+                        ByteToMessageHandler(RPCFrameDecoder(maximumFrameSize: configuration.maximumFrameSize))
+                    )
+                    try pipeline.addHandler(
+                        RPCConnectionTimeoutHandler(
+                            frameTimeout: TimeAmount(configuration.frameTimeout),
+                            idleTimeout: TimeAmount(configuration.idleTimeout),
+                            activity: activity,
+                            logger: logger
+                        )
+                    )
+                    try pipeline.addHandler(
+                        RPCClientHandler(
+                            maximumFrameSize: configuration.maximumFrameSize,
+                            activity: activity,
+                            logger: logger
+                        )
+                    )
+                }
+            }
+            .connect(host: host, port: port)
+            .whenComplete { result in
+                switch result {
+                case .success(let channel):
+                    guard slot.connected(channel) else {
+                        channel.close(promise: nil)
+                        promise.fail(
+                            RPCAttemptError(
+                                RPCError(.unavailable, "The client is shut down"), requestMayHaveBeenSent: false)
+                        )
+                        return
+                    }
+                    channel.closeFuture.whenComplete { _ in slot.closed(channel) }
+                    logger.debug("Connected", metadata: ["rpc-upstream": "\(host):\(port)"])
+                    promise.succeed(channel)
+                case .failure(let error):
+                    let delay = slot.connectFailed(backoff: configuration.reconnectBackoff)
+                    logger.notice(
+                        "Cannot connect",
+                        metadata: [
+                            "rpc-upstream": "\(host):\(port)", "error": "\(error)",
+                            "retry-in": "\(delay.map { "\($0)" } ?? "-")",
+                        ]
+                    )
+                    promise.fail(
+                        RPCAttemptError(
+                            RPCError(.unavailable, "Cannot connect to \(host):\(port)"),
+                            requestMayHaveBeenSent: false
+                        )
+                    )
+                }
+            }
+    }
+
+    /// Waits for a connection attempt, but no later than `deadline` and not past the task's
+    /// cancellation (the attempt itself goes on for the callers after this one).
+    private static func wait(
+        for attempt: EventLoopFuture<any Channel>,
+        until deadline: ContinuousClock.Instant
+    ) async throws(RPCAttemptError) -> any Channel {
+        let eventLoop = attempt.eventLoop
+        let waiter = eventLoop.makePromise(of: (any Channel).self)
+        attempt.cascade(to: waiter)
+        let timeout = eventLoop.scheduleTask(deadline: RPCCallSetup.nioDeadline(for: deadline)) {
+            waiter.fail(
+                RPCAttemptError(
+                    RPCError(.deadlineExceeded, "The deadline passed while connecting"),
+                    requestMayHaveBeenSent: false
+                )
+            )
+        }
+        defer { timeout.cancel() }
+        do {
+            return try await withTaskCancellationHandler {
+                try await waiter.futureResult.get()
+            } onCancel: {
+                waiter.fail(
+                    RPCAttemptError(RPCError(.cancelled, "The call was cancelled"), requestMayHaveBeenSent: false)
+                )
+            }
+        } catch let error as RPCAttemptError {
+            throw error
+        } catch {
+            throw RPCAttemptError(RPCError(.unavailable, "Cannot connect: \(error)"), requestMayHaveBeenSent: false)
+        }
+    }
+}
