@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
 /// A message of the contracts in `proto/`, encoded and decoded through libprotobuf-c.
 ///
 /// Generated types conform to it; decoding never crashes on peer input: malformed bytes,
@@ -18,6 +24,10 @@ public protocol ProtoMessage: Sendable, Equatable {
     /// Packs the message into `buffer`, which must hold at least ``serializedSize()`` bytes, and
     /// returns the number of bytes written.
     func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(ProtoError) -> Int
+
+    /// The packed protobuf bytes of the message. Generated types implement it to build their C
+    /// representation once; the default calls ``serializedSize()`` and ``serialize(into:)``.
+    func serializedBytes() throws(ProtoError) -> [UInt8]
 }
 
 extension ProtoMessage {
@@ -34,7 +44,7 @@ extension ProtoMessage {
         let size = try serializedSize()
         var failure: ProtoError?
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            do {
+            do throws(ProtoError) {
                 count = try serialize(into: UnsafeMutableRawBufferPointer(buffer))
             } catch {
                 failure = error

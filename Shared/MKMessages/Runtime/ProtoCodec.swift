@@ -1,0 +1,126 @@
+internal import CMKProto
+internal import CProtobufC
+
+/// The pack and unpack paths every generated message shares.
+///
+/// Decoding unpacks with an arena's allocator, converts the C tree to Swift values, and releases
+/// the arena (which frees everything protobuf-c allocated, on success and on failure alike).
+/// Encoding builds the C tree in an arena, packs it and releases the arena.
+enum ProtoCodec {
+    /// Unpacks `bytes` with `unpack` and converts the result with `convert`.
+    static func decode<C, M: ProtoMessage>(
+        _ bytes: UnsafeRawBufferPointer,
+        unpack: (UnsafeMutablePointer<ProtobufCAllocator>?, Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<C>?,
+        convert: (UnsafeMutablePointer<C>) throws(ProtoError) -> M
+    ) throws(ProtoError) -> M {
+        try ProtoArena.with { arena throws(ProtoError) -> M in
+            var empty: UInt8 = 0
+            let unpacked: UnsafeMutablePointer<C>?
+            if let base = bytes.baseAddress, bytes.count > 0 {
+                unpacked = unpack(arena.allocator, bytes.count, base.assumingMemoryBound(to: UInt8.self))
+            } else {
+                unpacked = unpack(arena.allocator, 0, &empty)
+            }
+            guard let unpacked else { throw ProtoError(.malformed, message: M.protoMessageName) }
+            // Freed with the arena; protobuf_c_message_free_unpacked would only call its no-op free.
+            return try convert(unpacked)
+        }
+    }
+
+    /// The packed size of `message`.
+    static func packedSize<M, C>(
+        _ message: M,
+        build: (M, ProtoArena) throws(ProtoError) -> UnsafeMutablePointer<C>,
+        size: (UnsafePointer<C>?) -> Int
+    ) throws(ProtoError) -> Int {
+        try ProtoArena.with { arena throws(ProtoError) -> Int in size(try build(message, arena)) }
+    }
+
+    /// Packs `message` into `buffer`.
+    static func pack<M: ProtoMessage, C>(
+        _ message: M,
+        into buffer: UnsafeMutableRawBufferPointer,
+        build: (M, ProtoArena) throws(ProtoError) -> UnsafeMutablePointer<C>,
+        size: (UnsafePointer<C>?) -> Int,
+        pack: (UnsafePointer<C>?, UnsafeMutablePointer<UInt8>?) -> Int
+    ) throws(ProtoError) -> Int {
+        try ProtoArena.with { arena throws(ProtoError) -> Int in
+            let c = try build(message, arena)
+            let needed = size(c)
+            guard needed <= buffer.count else { throw ProtoError(.bufferTooSmall, message: M.protoMessageName) }
+            guard needed > 0, let base = buffer.baseAddress else { return 0 }
+            return pack(c, base.bindMemory(to: UInt8.self, capacity: needed))
+        }
+    }
+
+    /// The packed bytes of `message`, building the C tree once.
+    static func packedBytes<M, C>(
+        _ message: M,
+        build: (M, ProtoArena) throws(ProtoError) -> UnsafeMutablePointer<C>,
+        size: (UnsafePointer<C>?) -> Int,
+        pack: (UnsafePointer<C>?, UnsafeMutablePointer<UInt8>?) -> Int
+    ) throws(ProtoError) -> [UInt8] {
+        try ProtoArena.with { arena throws(ProtoError) -> [UInt8] in
+            let c = try build(message, arena)
+            let needed = size(c)
+            guard needed > 0 else { return [] }
+            return [UInt8](unsafeUninitializedCapacity: needed) { buffer, count in
+                count = pack(c, buffer.baseAddress)
+            }
+        }
+    }
+
+    /// A string field of an unpacked message: rejects interior NUL and invalid UTF-8.
+    static func string(
+        _ pointer: UnsafeMutablePointer<CChar>?, message: String, field: String
+    ) throws(ProtoError) -> String {
+        let length = mk_proto_unpacked_string_length(pointer)
+        guard length > 0, let pointer else {
+            if length == 0 { return "" }
+            throw ProtoError(.interiorNUL, message: message, field: field)
+        }
+        let utf8 = UnsafeRawBufferPointer(start: pointer, count: length)
+        guard let value = String(validating: utf8, as: UTF8.self) else {
+            throw ProtoError(.invalidUTF8, message: message, field: field)
+        }
+        return value
+    }
+
+    /// A bytes field of an unpacked message.
+    static func bytes(_ data: ProtobufCBinaryData) -> [UInt8] {
+        guard data.len > 0, let base = data.data else { return [] }
+        return [UInt8](UnsafeBufferPointer(start: base, count: data.len))
+    }
+
+    /// A repeated string field of an unpacked message.
+    static func strings(
+        _ array: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?, count: Int, message: String, field: String
+    ) throws(ProtoError) -> [String] {
+        guard count > 0, let array else { return [] }
+        var result: [String] = []
+        result.reserveCapacity(count)
+        for i in 0..<count { result.append(try string(array[i], message: message, field: field)) }
+        return result
+    }
+
+    /// A repeated message field of an unpacked message.
+    static func messages<C, M>(
+        _ array: UnsafeMutablePointer<UnsafeMutablePointer<C>?>?, count: Int, message: String, field: String,
+        convert: (UnsafeMutablePointer<C>) throws(ProtoError) -> M
+    ) throws(ProtoError) -> [M] {
+        guard count > 0, let array else { return [] }
+        var result: [M] = []
+        result.reserveCapacity(count)
+        for i in 0..<count {
+            guard let element = array[i] else { throw ProtoError(.malformed, message: message, field: field) }
+            result.append(try convert(element))
+        }
+        return result
+    }
+
+    /// A repeated scalar, enum or bytes field of an unpacked message.
+    static func scalars<C, V>(_ array: UnsafeMutablePointer<C>?, count: Int, _ convert: (C) -> V) -> [V] {
+        guard count > 0, let array else { return [] }
+        return UnsafeBufferPointer(start: array, count: count).map(convert)
+    }
+}
