@@ -1,0 +1,292 @@
+internal import Foundation
+public import Logging
+public import MKMessages
+public import MKContracts
+public import MKPostgres
+public import MKRPC
+
+/// The `mk.registry.v1.DeviceRegistry` service: validates each request (INVALID_ARGUMENT naming
+/// the field, before touching the database), runs it as one transaction, and turns every failure
+/// into a wire status in one place.
+public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtocol {
+    private let store: RegistryStore
+    private let logger: Logger
+
+    /// Creates the service over `client`, whose connections use the registry's schema.
+    public init(
+        client: PostgresClient,
+        configuration: DeviceRegistryConfiguration = DeviceRegistryConfiguration(),
+        clock: any WallClock = SystemWallClock(),
+        logger: Logger
+    ) {
+        self.store = RegistryStore(
+            client: client, clock: clock, maximumActiveKeys: configuration.maximumActiveKeys)
+        self.logger = logger
+    }
+
+    /// Runs `body`, mapping its errors to wire statuses.
+    private func serve<Response>(_ context: RPCContext, _ body: () async throws -> Response) async throws(RPCError)
+        -> Response
+    {
+        do {
+            return try await body()
+        } catch {
+            throw RegistryFailure.rpcError(for: error, logger: context.logger)
+        }
+    }
+
+    /// Serves `StartPairing`.
+    public func startPairing(
+        _ request: Mk_Registry_V1_StartPairingRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_StartPairingResponse {
+        try await serve(context) {
+            let subject = try Validation.subject(request.subject)
+            let issued = try await store.startPairing(subject: subject, origin: CallOrigin(context))
+            var response = Mk_Registry_V1_StartPairingResponse()
+            response.pairingId = issued.id.uuidString.lowercased()
+            response.activationCode = issued.code.text
+            response.expiresAtUnixMicros = UnixMicros.from(issued.expiresAt)
+            return response
+        }
+    }
+
+    /// Serves `GetPairing`.
+    public func getPairing(
+        _ request: Mk_Registry_V1_GetPairingRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_GetPairingResponse {
+        try await serve(context) {
+            let subject = try Validation.subject(request.subject)
+            let pairingID = try Validation.uuid(request.pairingId, field: "pairing_id")
+            return try await store.pairing(pairingID, of: subject)
+        }
+    }
+
+    /// Serves `CompletePairing`.
+    public func completePairing(
+        _ request: Mk_Registry_V1_CompletePairingRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_CompletePairingResponse {
+        try await serve(context) {
+            guard let code = ActivationCode.parse(request.activationCode) else {
+                throw Validation.invalid(
+                    "activation_code", "must be \(ActivationCode.length) characters of \(String(ActivationCode.alphabet))")
+            }
+            guard request.platform == .android || request.platform == .ios else {
+                throw Validation.invalid("platform", "must be ANDROID or IOS")
+            }
+            guard let publicKey = DeviceKey(x963: request.publicKey) else {
+                throw Validation.invalid("public_key", "must be a P-256 public key in X9.63 uncompressed form (65 bytes)")
+            }
+            guard request.pushToken.utf8.count <= Validation.maximumPushTokenBytes else {
+                throw Validation.invalid("push_token", "must be at most \(Validation.maximumPushTokenBytes) bytes")
+            }
+            let device = RegistryStore.NewDevice(
+                deviceName: try Validation.visibleText(request.deviceName, field: "device_name", maximum: 64),
+                model: try Validation.visibleText(request.model, field: "model", maximum: 64),
+                platform: request.platform,
+                appVersion: try Validation.visibleText(request.appVersion, field: "app_version", maximum: 32),
+                publicKey: publicKey,
+                pushToken: try Validation.optionalText(
+                    request.pushToken, field: "push_token", maximum: Validation.maximumPushTokenBytes))
+            let record = try await store.completePairing(code: code, device: device, origin: CallOrigin(context))
+            var response = Mk_Registry_V1_CompletePairingResponse()
+            response.device = record.message
+            return response
+        }
+    }
+
+    /// Serves `ListDevices`.
+    public func listDevices(
+        _ request: Mk_Registry_V1_ListDevicesRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_ListDevicesResponse {
+        try await serve(context) {
+            let subject = try Validation.subject(request.subject)
+            var response = Mk_Registry_V1_ListDevicesResponse()
+            response.devices = try await store.activeDevices(of: subject).map(\.message)
+            return response
+        }
+    }
+
+    /// Serves `GetDevice`.
+    public func getDevice(
+        _ request: Mk_Registry_V1_GetDeviceRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_GetDeviceResponse {
+        try await serve(context) {
+            let subject = try Validation.subject(request.subject)
+            let deviceID = try Validation.uuid(request.deviceId, field: "device_id")
+            var response = Mk_Registry_V1_GetDeviceResponse()
+            response.device = try await store.activeDevice(deviceID, of: subject).message
+            return response
+        }
+    }
+
+    /// Serves `RenameDevice`.
+    public func renameDevice(
+        _ request: Mk_Registry_V1_RenameDeviceRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_RenameDeviceResponse {
+        try await serve(context) {
+            let subject = try Validation.subject(request.subject)
+            let deviceID = try Validation.uuid(request.deviceId, field: "device_id")
+            let name = DisplayName.trimmed(request.displayName)
+            if !name.isEmpty {
+                try DisplayName.check(name, field: "display_name")
+            }
+            let record = try await store.rename(
+                deviceID, of: subject, to: name.isEmpty ? nil : name, origin: CallOrigin(context))
+            var response = Mk_Registry_V1_RenameDeviceResponse()
+            response.device = record.message
+            return response
+        }
+    }
+
+    /// Serves `UnpairDevice`.
+    public func unpairDevice(
+        _ request: Mk_Registry_V1_UnpairDeviceRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_UnpairDeviceResponse {
+        try await serve(context) {
+            let subject = try Validation.subject(request.subject)
+            let deviceID = try Validation.uuid(request.deviceId, field: "device_id")
+            let reason: Mk_Registry_V1_UnpairReason
+            switch request.reason {
+            case .unspecified, .citizen: reason = .citizen
+            case .notMe, .operator: reason = request.reason
+            case .unrecognized: throw Validation.invalid("reason", "must be CITIZEN, NOT_ME or OPERATOR")
+            }
+            let outcome = try await store.unpair(
+                deviceID, of: subject, confirmLastMeans: request.confirmLastMeans, reason: reason,
+                origin: CallOrigin(context))
+            var response = Mk_Registry_V1_UnpairDeviceResponse()
+            response.unpaired = outcome.unpaired
+            response.noMeansLeft = outcome.noMeansLeft
+            return response
+        }
+    }
+
+    /// Serves `CheckLastMeans`.
+    public func checkLastMeans(
+        _ request: Mk_Registry_V1_CheckLastMeansRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_CheckLastMeansResponse {
+        try await serve(context) {
+            let subject = try Validation.subject(request.subject)
+            let deviceID = try Validation.uuid(request.deviceId, field: "device_id")
+            var response = Mk_Registry_V1_CheckLastMeansResponse()
+            response.lastMeans = try await store.isLastMeans(deviceID, of: subject)
+            return response
+        }
+    }
+
+    /// Serves `ListDeviceHistory`.
+    public func listDeviceHistory(
+        _ request: Mk_Registry_V1_ListDeviceHistoryRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_ListDeviceHistoryResponse {
+        try await serve(context) {
+            let subject = try Validation.subject(request.subject)
+            guard request.limit <= 500 else { throw Validation.invalid("limit", "must be from 0 to 500") }
+            guard request.beforeUnixMicros >= 0 else {
+                throw Validation.invalid("before_unix_micros", "must not be negative")
+            }
+            var response = Mk_Registry_V1_ListDeviceHistoryResponse()
+            response.entries = try await store.history(
+                of: subject, limit: request.limit == 0 ? 100 : Int(request.limit),
+                before: request.beforeUnixMicros == 0 ? nil : UnixMicros.date(request.beforeUnixMicros))
+            return response
+        }
+    }
+
+    /// Serves `RecordUse`.
+    public func recordUse(
+        _ request: Mk_Registry_V1_RecordUseRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_RecordUseResponse {
+        try await serve(context) {
+            let subject = try Validation.subject(request.subject)
+            let deviceID: UUID?
+            switch request.means {
+            case .mobileKey:
+                deviceID = try Validation.uuid(request.deviceId, field: "device_id")
+            case .eop, .bankIdentity, .niaId, .other:
+                guard request.deviceId.isEmpty else {
+                    throw Validation.invalid("device_id", "must be empty unless means is MOBILE_KEY")
+                }
+                deviceID = nil
+            case .unspecified, .unrecognized:
+                throw Validation.invalid("means", "must be MOBILE_KEY, EOP, BANK_IDENTITY, NIA_ID or OTHER")
+            }
+            guard request.atUnixMicros >= 0 else { throw Validation.invalid("at_unix_micros", "must not be negative") }
+            let signIn = RegistryStore.SignIn(
+                subject: subject,
+                means: request.means,
+                deviceID: deviceID,
+                at: request.atUnixMicros == 0 ? nil : UnixMicros.date(request.atUnixMicros),
+                origin: try Validation.optionalText(request.origin, field: "origin", maximum: 200),
+                eventID: try Validation.optionalText(request.eventId, field: "event_id", maximum: 128))
+            var response = Mk_Registry_V1_RecordUseResponse()
+            response.recorded = try await store.recordUse(signIn, origin: CallOrigin(context))
+            return response
+        }
+    }
+
+    /// Serves `ListMeans`.
+    public func listMeans(
+        _ request: Mk_Registry_V1_ListMeansRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_ListMeansResponse {
+        try await serve(context) {
+            let subject = try Validation.subject(request.subject)
+            var response = Mk_Registry_V1_ListMeansResponse()
+            response.means = try await store.knownMeans(of: subject)
+            return response
+        }
+    }
+
+    /// Serves `IssueChallenge`.
+    public func issueChallenge(
+        _ request: Mk_Registry_V1_IssueChallengeRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_IssueChallengeResponse {
+        try await serve(context) {
+            let deviceID = try Validation.uuid(request.deviceId, field: "device_id")
+            let issued = try await store.issueChallenge(for: deviceID, origin: CallOrigin(context))
+            var response = Mk_Registry_V1_IssueChallengeResponse()
+            response.challengeId = issued.id.uuidString.lowercased()
+            response.nonce = issued.nonce
+            response.expiresAtUnixMicros = UnixMicros.from(issued.expiresAt)
+            return response
+        }
+    }
+
+    /// Serves `VerifyDeviceSignature`.
+    public func verifyDeviceSignature(
+        _ request: Mk_Registry_V1_VerifyDeviceSignatureRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_VerifyDeviceSignatureResponse {
+        try await serve(context) {
+            let deviceID = try Validation.uuid(request.deviceId, field: "device_id")
+            guard (1...DeviceKey.maximumSignatureBytes).contains(request.signature.count) else {
+                throw Validation.invalid("signature", "must be 1 to \(DeviceKey.maximumSignatureBytes) bytes")
+            }
+            let owner: String?
+            switch (request.challenge, request.signedPayload) {
+            case (let challenge?, nil):
+                let challengeID = try Validation.uuid(challenge.challengeId, field: "challenge.challenge_id")
+                owner = try await store.verifyChallenge(
+                    challengeID, deviceID: deviceID, signature: request.signature, origin: CallOrigin(context))
+            case (nil, let signed?):
+                guard signed.payload.count <= DeviceKey.maximumPayloadBytes,
+                    signed.payload.starts(with: DeviceKey.requestDomain)
+                else {
+                    throw Validation.invalid(
+                        "signed_payload.payload",
+                        "must start with \"mk-request-v1\" and be at most \(DeviceKey.maximumPayloadBytes) bytes")
+                }
+                guard signed.signedAtUnixMicros > 0 else {
+                    throw Validation.invalid("signed_payload.signed_at_unix_micros", "is required")
+                }
+                owner = try await store.verifySignedPayload(
+                    signed.payload, signedAt: UnixMicros.date(signed.signedAtUnixMicros), deviceID: deviceID,
+                    signature: request.signature)
+            default:
+                throw Validation.invalid("challenge", "exactly one of challenge and signed_payload must be set")
+            }
+            var response = Mk_Registry_V1_VerifyDeviceSignatureResponse()
+            response.valid = owner != nil
+            response.subject = owner ?? ""
+            return response
+        }
+    }
+}

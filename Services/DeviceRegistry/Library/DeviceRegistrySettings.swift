@@ -1,0 +1,62 @@
+public import Logging
+public import MKPostgres
+public import MKServiceRuntime
+
+/// The `device-registry` process's configuration, read from environment variables; a malformed
+/// value stops the process at start with a message naming the variable.
+public struct DeviceRegistrySettings: Sendable {
+    /// `DATABASE_URL`: the registry's database (role and schema `registry`).
+    public var database: PostgresConfiguration
+    /// `LISTEN_ADDR`: the RPC address (default `127.0.0.1:7101`).
+    public var listenAddress: HostAndPort
+    /// `ADMIN_ADDR`: `/healthz`, `/readyz`, `/metrics` (default `127.0.0.1:9101`).
+    public var adminAddress: HostAndPort
+    /// `LOG_LEVEL`: `trace` … `critical` (default `info`).
+    public var logLevel: Logger.Level
+    /// `MAX_ACTIVE_KEYS`: active keys per citizen, 1 to 100 (default 10).
+    public var maximumActiveKeys: Int
+    /// `EVENT_SUBSCRIBERS`: `name=host:port` pairs separated by commas
+    /// (`preferences=127.0.0.1:7201`); empty publishes to nobody (events wait in the outbox for
+    /// subscribers registered later only from their registration on).
+    public var eventSubscribers: [(name: String, address: HostAndPort)]
+
+    /// Reads and validates every setting.
+    public init(environment: EnvironmentSettings) throws {
+        let url = try environment.string(PostgresConfiguration.environmentVariable)
+        do {
+            database = try PostgresConfiguration(url: url)
+        } catch {
+            throw ConfigurationError(setting: "DATABASE_URL", problem: "is not a usable PostgreSQL URL: \(error)")
+        }
+        listenAddress = try environment.address("LISTEN_ADDR", default: "127.0.0.1:7101")
+        adminAddress = try environment.address("ADMIN_ADDR", default: "127.0.0.1:9101")
+        logLevel = try ProcessBootstrap.logLevel(try environment.string("LOG_LEVEL", default: "info"))
+        maximumActiveKeys = try environment.integer("MAX_ACTIVE_KEYS", default: 10, in: 1...100)
+        eventSubscribers = try Self.subscribers(try environment.string("EVENT_SUBSCRIBERS", default: ""))
+    }
+
+    /// Parses `name=host:port[,name=host:port…]`.
+    static func subscribers(_ text: String) throws -> [(name: String, address: HostAndPort)] {
+        var result: [(name: String, address: HostAndPort)] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: true) {
+            let parts = item.filter { !$0.isWhitespace }.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, Self.isSubscriberName(parts[0]),
+                let address = HostAndPort(parsing: String(parts[1]))
+            else {
+                throw ConfigurationError(
+                    setting: "EVENT_SUBSCRIBERS",
+                    problem: "must be name=host:port pairs separated by commas (names: a-z, 0-9, '-')")
+            }
+            guard !result.contains(where: { $0.name == parts[0] }) else {
+                throw ConfigurationError(setting: "EVENT_SUBSCRIBERS", problem: "names subscriber \(parts[0]) twice")
+            }
+            result.append((String(parts[0]), address))
+        }
+        return result
+    }
+
+    private static func isSubscriberName(_ name: Substring) -> Bool {
+        guard let first = name.first, first.isASCII, first.isLowercase, name.count <= 63 else { return false }
+        return name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+    }
+}

@@ -1,0 +1,45 @@
+public import MKMessages
+public import MKPostgres
+internal import Foundation
+
+/// The producer side of the transactional outbox (tables from ``OutboxSchema``).
+public enum Outbox {
+    /// Writes `event` to the outbox on `connection`, which must be inside the transaction that
+    /// makes the change the event describes: the event exists if and only if the change commits.
+    ///
+    /// Sets the event's `sequence` (drawn now) and queues it for every registered subscriber.
+    /// Sequence order equals commit order only among transactions that serialize on something
+    /// before appending — lock a per-subject row first, so events of one subject are delivered in
+    /// the order their changes committed. Returns the sequence number.
+    @discardableResult
+    public static nonisolated(nonsending) func append(_ event: Mk_Events_V1_Event, on connection: PostgresConnection) async throws -> Int64 {
+        guard let eventID = UUID(uuidString: event.eventId) else {
+            throw PostgresError(.invalidParameter, reason: "an outbox event needs a UUID event id")
+        }
+        let sequence = try await connection.query("SELECT nextval('outbox_sequence')").single(Int64.self)
+        var sequenced = event
+        sequenced.sequence = UInt64(sequence)
+        let payload = try sequenced.serializedBytes()
+        try await connection.query(
+            """
+            WITH event AS (
+                INSERT INTO outbox_event (sequence, event_id, subject, event_type, payload, created_at)
+                VALUES (\(sequence), \(eventID), \(event.subject), \(event.type.rawValue), \(payload), now())
+                RETURNING sequence
+            )
+            INSERT INTO outbox_pending (subscriber, sequence)
+            SELECT subscriber.name, event.sequence FROM outbox_subscriber AS subscriber, event
+            """)
+        return sequence
+    }
+
+    /// Registers a subscriber so events appended from now on are queued for it; harmless when it
+    /// is registered already. The relay registers its subscribers when it starts.
+    public static nonisolated(nonsending) func registerSubscriber(_ name: String, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            INSERT INTO outbox_subscriber (name, registered_at) VALUES (\(name), now())
+            ON CONFLICT (name) DO NOTHING
+            """)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import MKContracts
+import MKEvents
+import MKMessages
+import MKPostgres
+import MKRPC
+import NIOCore
+import Testing
+
+@Suite("Transactional outbox and relay")
+struct OutboxTests {
+    struct Abort: Error {}
+
+    @Test func anEventExistsIfAndOnlyIfItsTransactionCommits() async throws {
+        try await EventsFixture.with { client in
+            try await client.withConnection { try await Outbox.registerSubscriber("preferences", on: $0) }
+            await #expect(throws: PostgresTransactionError.self) {
+                try await client.withTransaction { connection in
+                    try await Outbox.append(EventsFixture.event(subject: "a"), on: connection)
+                    throw Abort()
+                }
+            }
+            #expect(try await client.query("SELECT count(*) FROM outbox_event").single(Int64.self) == 0)
+            #expect(try await client.query("SELECT count(*) FROM outbox_pending").single(Int64.self) == 0)
+
+            let event = EventsFixture.event(subject: "a")
+            let sequence = try await client.withTransaction { connection in
+                try await Outbox.append(event, on: connection)
+            }
+            let stored = try await client.query("SELECT payload FROM outbox_event").single([UInt8].self)
+            var expected = event
+            expected.sequence = UInt64(sequence)
+            #expect(try Mk_Events_V1_Event(serializedBytes: stored) == expected)
+            #expect(
+                try await client.query("SELECT subscriber FROM outbox_pending").decode(String.self) == ["preferences"])
+        }
+    }
+
+    @Test func applyOnceRecordsAnEventIdOnlyOnce() async throws {
+        try await EventsFixture.with { client in
+            let id = UUID()
+            let first = try await client.withTransaction {
+                try await EventInbox.applyOnce(eventID: id, producer: "p", on: $0)
+            }
+            let second = try await client.withTransaction {
+                try await EventInbox.applyOnce(eventID: id, producer: "p", on: $0)
+            }
+            #expect(first)
+            #expect(!second)
+        }
+    }
+
+    @Test func theRelayRedeliversInOrderAfterTheSubscriberComesBackAndTheConsumerAppliesEachEventOnce()
+        async throws
+    {
+        try await EventsFixture.with { client in
+            let logger = Logger(label: "relay-test")
+            let sink = TestSink(client: client, loseFirstAcknowledgement: true)
+            // Learn a free port, then leave it closed: the subscriber is down.
+            let probe = RPCServer(host: "127.0.0.1", port: 0, services: [sink], logger: logger)
+            let port = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await probe.run() }
+                let port = try #require(try await probe.listeningAddress().port)
+                probe.beginGracefulShutdown()
+                try await group.waitForAll()
+                return port
+            }
+            let sinkClient = RPCClient(
+                host: "127.0.0.1", port: port,
+                configuration: RPCClient.Configuration(connectTimeout: .milliseconds(200), maximumAttempts: 1),
+                logger: logger)
+            let relay = OutboxRelay(
+                client: client,
+                subscribers: [OutboxSubscriber(name: "preferences", caller: sinkClient)],
+                configuration: OutboxRelayConfiguration(
+                    producer: "test", pollInterval: .milliseconds(20),
+                    backoff: RPCBackoff(initial: .milliseconds(20), maximum: .milliseconds(100)), batchSize: 2),
+                logger: logger)
+            try await relay.registerSubscribers()
+            let events = (0..<5).map { _ in EventsFixture.event(subject: "citizen-1") }
+            for event in events {
+                _ = try await client.withTransaction { try await Outbox.append(event, on: $0) }
+            }
+
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await relay.run() }
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(try await client.query("SELECT count(*) FROM effect").single(Int64.self) == 0)
+                #expect(try await client.query("SELECT count(*) FROM outbox_pending").single(Int64.self) == 5)
+
+                let server = RPCServer(host: "127.0.0.1", port: port, services: [sink], logger: logger)
+                group.addTask { try await server.run() }
+                let deadline = ContinuousClock.now + .seconds(15)
+                while try await client.query("SELECT count(*) FROM outbox_pending").single(Int64.self) > 0,
+                    ContinuousClock.now < deadline
+                {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                server.beginGracefulShutdown()
+                sinkClient.shutdown()
+                group.cancelAll()
+                try? await group.waitForAll()
+            }
+            let applied = try await client.query("SELECT event_id, sequence FROM effect ORDER BY id")
+                .decode((UUID, Int64).self)
+            #expect(applied.map { $0.0.uuidString.lowercased() } == events.map(\.eventId))
+            #expect(applied.map(\.1) == applied.map(\.1).sorted())
+            #expect(sink.calls > 3)
+            #expect(try await client.query("SELECT count(*) FROM outbox_pending").single(Int64.self) == 0)
+        }
+    }
+}
