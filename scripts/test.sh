@@ -22,4 +22,5 @@ echo "PostgreSQL for tests: $MK_TEST_DATABASE_URL"
 proto/generate.sh --check
 
 swift build --build-tests
+python3 Tests/Deploy/check_deploy.py "$(swift build --show-bin-path)"
 swift test --skip-build "$@"

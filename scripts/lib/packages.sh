@@ -4,12 +4,13 @@
 mk_required_packages=(
     libprotobuf-c-dev protobuf-c-compiler protobuf-compiler
     libpq-dev postgresql
-    libargon2-dev libcurl4-openssl-dev
+    libargon2-dev libcurl4-openssl-dev libqrencode-dev
     python3-pip
 )
 
-# Python packages the tests use for real peers (an SMTP server on loopback).
-mk_required_python_packages=(aiosmtpd)
+# Python packages the tests use, as pip-name:import-name: a real SMTP server on loopback, and
+# the Kubernetes schema validator for deploy/.
+mk_required_python_packages=(aiosmtpd:aiosmtpd kubernetes-validate:kubernetes_validate pyyaml:yaml)
 
 mk_install_packages() {
     local missing=()
@@ -26,9 +27,10 @@ mk_install_packages() {
 }
 
 mk_install_python_packages() {
-    local package
-    for package in "${mk_required_python_packages[@]}"; do
-        python3 -c "import $package" 2>/dev/null && continue
+    local entry package module
+    for entry in "${mk_required_python_packages[@]}"; do
+        package=${entry%%:*} module=${entry##*:}
+        python3 -c "import $module" 2>/dev/null && continue
         echo "Installing Python package $package"
         python3 -m pip install --quiet --disable-pip-version-check "$package" 2>/dev/null \
             || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$package"
