@@ -1,0 +1,127 @@
+internal import Foundation
+public import Logging
+public import MKPostgres
+public import MKServiceRuntime
+
+/// The `bok` process's configuration, read from environment variables; a malformed value stops
+/// the process at start with a message naming the variable (never a secret's value).
+public struct BokSettings: Sendable {
+    /// `DATABASE_URL`: the BOK database (role and schema `bok`).
+    public var database: PostgresConfiguration
+    /// `LISTEN_ADDR`: the RPC address (default `127.0.0.1:7301`).
+    public var listenAddress: HostAndPort
+    /// `ADMIN_ADDR`: `/healthz`, `/readyz`, `/metrics` (default `127.0.0.1:9301`).
+    public var adminAddress: HostAndPort
+    /// `LOG_LEVEL`: `trace` … `critical` (default `info`).
+    public var logLevel: Logger.Level
+    /// `DEVICE_REGISTRY_ADDR`: the Device Registry (default `127.0.0.1:7101`).
+    public var deviceRegistryAddress: HostAndPort
+    /// `PREFERENCES_ADDR`: the Preferences service (default `127.0.0.1:7201`).
+    public var preferencesAddress: HostAndPort
+    /// `EVENT_SUBSCRIBERS`: `name=host:port` pairs separated by commas (`preferences=127.0.0.1:7201`).
+    public var eventSubscribers: [(name: String, address: HostAndPort)]
+    /// `BOK_PEPPER_FILE` or `BOK_PEPPER`: `id:base64secret` entries (current and older peppers);
+    /// `BOK_PEPPER_KEY_ID` names the current one (default: the first entry).
+    public var peppers: PepperKeyring
+    /// `BOK_HPKE_KEY_FILE` or `BOK_HPKE_KEY`: the HPKE private key (PEM, or base64 of the 32-byte
+    /// scalar); `BOK_HPKE_KEY_ID` its id (default: derived from the public key).
+    public var hpkeKey: BokHpkeKey
+    /// `BOK_ARGON2_MEMORY_KIB` (default 65536), `BOK_ARGON2_ITERATIONS` (3),
+    /// `BOK_ARGON2_PARALLELISM` (1), `BOK_HASH_CONCURRENCY` (the number of cores),
+    /// `BOK_REQUEST_LIFETIME_SECONDS` (120), `BOK_CITIZEN_LIMIT_PER_10_MIN` (5),
+    /// `BOK_COUNTER_LIMIT_PER_HOUR` (60).
+    public var configuration: BokConfiguration
+
+    /// Reads and validates every setting; the secret files are read here.
+    public init(environment: EnvironmentSettings) throws {
+        let url = try environment.string(PostgresConfiguration.environmentVariable)
+        do {
+            database = try PostgresConfiguration(url: url)
+        } catch {
+            throw ConfigurationError(setting: "DATABASE_URL", problem: "is not a usable PostgreSQL URL: \(error)")
+        }
+        listenAddress = try environment.address("LISTEN_ADDR", default: "127.0.0.1:7301")
+        adminAddress = try environment.address("ADMIN_ADDR", default: "127.0.0.1:9301")
+        logLevel = try ProcessBootstrap.logLevel(try environment.string("LOG_LEVEL", default: "info"))
+        deviceRegistryAddress = try environment.address("DEVICE_REGISTRY_ADDR", default: "127.0.0.1:7101")
+        preferencesAddress = try environment.address("PREFERENCES_ADDR", default: "127.0.0.1:7201")
+        eventSubscribers = try Self.subscribers(try environment.string("EVENT_SUBSCRIBERS", default: ""))
+
+        let pepperText = try Self.secret(environment, value: "BOK_PEPPER", file: "BOK_PEPPER_FILE")
+        let currentPepper = try environment.optionalString("BOK_PEPPER_KEY_ID")
+        do {
+            peppers = try PepperKeyring(parsing: pepperText, current: currentPepper)
+        } catch {
+            throw ConfigurationError(setting: "BOK_PEPPER", problem: error.problem)
+        }
+        let hpkeText = try Self.secret(environment, value: "BOK_HPKE_KEY", file: "BOK_HPKE_KEY_FILE")
+        let hpkeKeyID = try environment.optionalString("BOK_HPKE_KEY_ID")
+        do {
+            hpkeKey = try BokHpkeKey(text: hpkeText, keyID: hpkeKeyID)
+        } catch {
+            throw ConfigurationError(setting: "BOK_HPKE_KEY", problem: error.problem)
+        }
+
+        let argon2 = Argon2Parameters(
+            memoryKiB: try environment.integer("BOK_ARGON2_MEMORY_KIB", default: 65_536, in: 8...4_194_304),
+            iterations: try environment.integer("BOK_ARGON2_ITERATIONS", default: 3, in: 1...100),
+            parallelism: try environment.integer("BOK_ARGON2_PARALLELISM", default: 1, in: 1...64))
+        guard argon2.isValid else {
+            throw ConfigurationError(
+                setting: "BOK_ARGON2_MEMORY_KIB", problem: "must be at least 8 × BOK_ARGON2_PARALLELISM")
+        }
+        configuration = BokConfiguration(
+            argon2: argon2,
+            hashConcurrency: try environment.integer(
+                "BOK_HASH_CONCURRENCY", default: BokConfiguration.coreCount, in: 1...1024),
+            requestLifetime: .seconds(try environment.integer("BOK_REQUEST_LIFETIME_SECONDS", default: 120, in: 30...600)),
+            verificationsPerCitizenPer10Minutes: try environment.integer(
+                "BOK_CITIZEN_LIMIT_PER_10_MIN", default: 5, in: 1...1000),
+            verificationsPerCounterPerHour: try environment.integer(
+                "BOK_COUNTER_LIMIT_PER_HOUR", default: 60, in: 1...100_000))
+    }
+
+    /// A secret from the file named by `file`, or else from `value` itself; exactly one is set.
+    static func secret(_ environment: EnvironmentSettings, value: String, file: String) throws -> String {
+        let path = try environment.optionalString(file)
+        let inline = try environment.optionalString(value)
+        switch (path, inline) {
+        case (let path?, nil):
+            do {
+                return try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ConfigurationError(setting: file, problem: "cannot be read as UTF-8 text")
+            }
+        case (nil, let inline?):
+            return inline
+        case (.some, .some):
+            throw ConfigurationError(setting: value, problem: "set either \(value) or \(file), not both")
+        case (nil, nil):
+            throw ConfigurationError(setting: value, problem: "is required (or \(file))")
+        }
+    }
+
+    /// Parses `name=host:port[,name=host:port…]`.
+    static func subscribers(_ text: String) throws -> [(name: String, address: HostAndPort)] {
+        var result: [(name: String, address: HostAndPort)] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: true) {
+            let parts = item.filter { !$0.isWhitespace }.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, isSubscriberName(parts[0]), let address = HostAndPort(parsing: String(parts[1]))
+            else {
+                throw ConfigurationError(
+                    setting: "EVENT_SUBSCRIBERS",
+                    problem: "must be name=host:port pairs separated by commas (names: a-z, 0-9, '-')")
+            }
+            guard !result.contains(where: { $0.name == parts[0] }) else {
+                throw ConfigurationError(setting: "EVENT_SUBSCRIBERS", problem: "names subscriber \(parts[0]) twice")
+            }
+            result.append((String(parts[0]), address))
+        }
+        return result
+    }
+
+    private static func isSubscriberName(_ name: Substring) -> Bool {
+        guard let first = name.first, first.isASCII, first.isLowercase, name.count <= 63 else { return false }
+        return name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+    }
+}
