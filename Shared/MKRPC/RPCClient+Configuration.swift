@@ -28,6 +28,10 @@ extension RPCClient {
         public var idleTimeout: Duration
         /// The calling service's name, sent as metadata `caller` when a call's options have none.
         public var callerName: String
+        /// How connections are protected (default ``RPCTransportSecurity/plaintext``, which only
+        /// calls a loopback address: to any other host every call fails FAILED_PRECONDITION).
+        /// Production uses ``RPCTransportSecurity/mutualTLS(_:)`` with the same CA as the server.
+        public var security: RPCTransportSecurity
 
         /// Creates a configuration; every parameter has the production default.
         public init(
@@ -40,7 +44,8 @@ extension RPCClient {
             maximumFrameSize: Int = 65_536,
             frameTimeout: Duration = .seconds(10),
             idleTimeout: Duration = .seconds(240),
-            callerName: String = ""
+            callerName: String = "",
+            security: RPCTransportSecurity = .plaintext
         ) {
             self.connections = connections
             self.defaultTimeout = defaultTimeout
@@ -52,6 +57,7 @@ extension RPCClient {
             self.frameTimeout = frameTimeout
             self.idleTimeout = idleTimeout
             self.callerName = callerName
+            self.security = security
         }
     }
 }

@@ -15,38 +15,27 @@ public import ServiceLifecycle
 /// when the request never reached a connection, or the method is idempotent, or the call carries
 /// an idempotency key. Errors are always ``RPCError``.
 ///
+/// Connections are protected as ``Configuration/security`` says: with mutual TLS the client
+/// presents its certificate and accepts only a server certificate from the configured CA that is
+/// valid for the host it connects to; plaintext calls loopback addresses only.
+///
 /// A `Service`: ``run()`` returns after a graceful shutdown and closes the connections. List it
 /// before the server that uses it in the `ServiceGroup`, so it shuts down after that server drained.
 public final class RPCClient: RPCCaller, Service {
     private let configuration: Configuration
     private let pool: RPCConnectionPool
     private let logger: Logger
+    /// Why every call fails at once (plaintext to a host that is not loopback), if it does.
+    private let refusal: RPCError?
 
-    /// Creates a client for `host`:`port`. Nothing connects until the first call.
-    public convenience init(
+    /// Creates a client for `host`:`port`, protected as ``Configuration/security`` says. Nothing
+    /// connects until the first call.
+    public init(
         host: String,
         port: Int,
         configuration: Configuration = Configuration(),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger = Logger(label: "mk.rpc.client")
-    ) {
-        self.init(
-            host: host,
-            port: port,
-            configuration: configuration,
-            eventLoopGroup: eventLoopGroup,
-            logger: logger,
-            security: RPCPlaintextSecurity()
-        )
-    }
-
-    init(
-        host: String,
-        port: Int,
-        configuration: Configuration,
-        eventLoopGroup: any EventLoopGroup,
-        logger: Logger,
-        security: any RPCChannelSecurity
     ) {
         precondition(
             configuration.maximumFrameSize > 0
@@ -57,6 +46,14 @@ public final class RPCClient: RPCCaller, Service {
         precondition(configuration.maximumAttempts > 0, "maximumAttempts must be positive")
         var logger = logger
         logger[metadataKey: "rpc-upstream"] = "\(host):\(port)"
+        let security = configuration.security.channelSecurity
+        do throws(RPCError) {
+            try security.checkUpstreamHost(host)
+            self.refusal = nil
+        } catch {
+            logger.error("This client refuses every call", metadata: ["error": "\(error)"])
+            self.refusal = error
+        }
         self.configuration = configuration
         self.logger = logger
         self.pool = RPCConnectionPool(
@@ -88,6 +85,9 @@ public final class RPCClient: RPCCaller, Service {
         responseType: Response.Type,
         options: RPCCallOptions
     ) async throws -> Response {
+        if let refusal = self.refusal {
+            throw refusal
+        }
         let deadline = RPCCallSetup.deadline(options: options, defaultTimeout: self.configuration.defaultTimeout)
         guard !Task.isCancelled else {
             throw RPCError(.cancelled, "The call was cancelled")

@@ -77,12 +77,15 @@ final class RPCConnectionPool: Sendable {
         let logger = self.logger
         let host = self.host
         let port = self.port
+        // Completed by the transport once the connection is set up (the TLS handshake, when there
+        // is one); the connection is only handed out after that.
+        let established = slot.eventLoop.makePromise(of: Void.self)
         ClientBootstrap(group: slot.eventLoop)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try security.configureClientChannel(channel, host: host)
+                    try security.configureClientChannel(channel, host: host).cascade(to: established)
                     let activity = RPCConnectionActivity()
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(
@@ -106,7 +109,15 @@ final class RPCConnectionPool: Sendable {
                 }
             }
             .connect(host: host, port: port)
+            .flatMap { channel in
+                established.futureResult.map { channel }.flatMapErrorThrowing { error in
+                    channel.close(promise: nil)
+                    throw error
+                }
+            }
             .whenComplete { result in
+                // A connection that failed before its initializer ran never completed it.
+                established.fail(RPCError(.unavailable, "The connection was not established"))
                 switch result {
                 case .success(let channel):
                     guard slot.connected(channel) else {

@@ -11,7 +11,10 @@ public struct RPCContext: Sendable {
     public let deadline: ContinuousClock.Instant?
     /// The request's metadata.
     public let metadata: RPCMetadata
-    /// The caller's identity from its TLS certificate, or `nil` on a plaintext connection.
+    /// The caller's identity from its TLS certificate: `<name>` of its URI SAN `spiffe://mk/<name>`
+    /// (`gateway`), checked against the server's ``RPCAuthorizationPolicy`` before the handler ran.
+    /// `nil` on a plaintext connection, where nobody is authenticated. Unlike `metadata.caller`,
+    /// which the caller merely declares, this one is verified.
     public let peerIdentity: String?
     /// A logger carrying the trace id and method.
     public let logger: Logger

@@ -23,6 +23,13 @@ extension RPCServer {
         /// Where metrics go; `nil` uses the process's `MetricsSystem` (the usual choice; tests
         /// pass their own factory instead of bootstrapping the global one).
         public var metricsFactory: (any MetricsFactory)?
+        /// How connections are protected (default ``RPCTransportSecurity/plaintext``, which only
+        /// listens on a loopback address: ``RPCServer/run()`` throws FAILED_PRECONDITION for any
+        /// other host). Production uses ``RPCTransportSecurity/mutualTLS(_:)``.
+        public var security: RPCTransportSecurity
+        /// Which callers may call which methods (default: none but the health check). Applied only
+        /// with mutual TLS; over plaintext no caller is authenticated and every method is open.
+        public var authorization: RPCAuthorizationPolicy
 
         /// Creates a configuration; every parameter has the production default.
         public init(
@@ -32,7 +39,9 @@ extension RPCServer {
             frameTimeout: Duration = .seconds(10),
             idleTimeout: Duration = .seconds(300),
             drainTimeout: Duration = .seconds(15),
-            metricsFactory: (any MetricsFactory)? = nil
+            metricsFactory: (any MetricsFactory)? = nil,
+            security: RPCTransportSecurity = .plaintext,
+            authorization: RPCAuthorizationPolicy = RPCAuthorizationPolicy()
         ) {
             self.maximumFrameSize = maximumFrameSize
             self.maximumConcurrentCalls = maximumConcurrentCalls
@@ -41,6 +50,8 @@ extension RPCServer {
             self.idleTimeout = idleTimeout
             self.drainTimeout = drainTimeout
             self.metricsFactory = metricsFactory
+            self.security = security
+            self.authorization = authorization
         }
     }
 }

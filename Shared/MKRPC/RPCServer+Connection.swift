@@ -15,8 +15,20 @@ extension RPCServer {
         logger[metadataKey: "rpc-peer"] = "\(connection.peer)"
         do {
             try await connection.channel.executeThenClose { inbound, outbound in
-                // The mutual-TLS change authorises each call against this identity before dispatch.
-                let peerIdentity = try await self.security.peerIdentity(of: connection.state.channel)
+                // No frame is read before the transport authenticated the peer (the TLS handshake
+                // completed and the certificate names a service); otherwise the connection closes.
+                let peerIdentity: String?
+                do {
+                    peerIdentity = try await connection.peerIdentity.get()
+                } catch {
+                    logger.notice(
+                        "Refused a connection: the peer was not authenticated", metadata: ["error": "\(error)"])
+                    return
+                }
+                var callLogger = logger
+                if let peerIdentity {
+                    callLogger[metadataKey: "rpc-caller"] = "\(peerIdentity)"
+                }
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await body in inbound {
                         switch try RPCEnvelopeCodec.decode(body) {
@@ -26,7 +38,7 @@ extension RPCServer {
                                 on: connection.state,
                                 peerIdentity: peerIdentity,
                                 outbound: outbound,
-                                logger: logger,
+                                logger: callLogger,
                                 group: &group
                             )
                         case .cancel(let callID):
@@ -74,6 +86,13 @@ extension RPCServer {
             let error = RPCError(.unimplemented, "Unknown method \(request.method.prefix(200))")
             await self.answer(
                 .failure(error), callID: request.callID, method: request.method,
+                receivedAt: receivedAt, outbound: outbound, logger: logger)
+            return
+        }
+        if let refusal = self.authorizationRefusal(of: handler, peerIdentity: peerIdentity) {
+            logger.notice("Refused a call: the caller is not allowed to call the method")
+            await self.answer(
+                .failure(refusal), callID: request.callID, method: request.method,
                 receivedAt: receivedAt, outbound: outbound, logger: logger)
             return
         }

@@ -15,6 +15,11 @@ import Synchronization
 /// closes every connection. Every server also answers `mk.rpc.v1.Health/Check`
 /// (``healthCheckMethod``).
 ///
+/// Connections are protected as ``Configuration/security`` says: with mutual TLS every caller is
+/// authenticated by its certificate and each call is checked against
+/// ``Configuration/authorization`` before its handler runs (PERMISSION_DENIED otherwise); plaintext
+/// listens on loopback only and authorizes nothing.
+///
 /// Handlers run in their own child tasks with ``RPCTaskContext`` bound; a handler is cancelled when
 /// its deadline passes (the caller gets DEADLINE_EXCEEDED), when the client sends CANCEL, or when
 /// its connection closes.
@@ -48,34 +53,15 @@ public final class RPCServer: Service, Sendable {
     private let lifecycle = Mutex(Lifecycle.idle(waiters: []))
 
     /// Creates a server for `services` on `host`:`port` (port 0 picks a free port; see
-    /// ``listeningAddress()``). Two handlers for one method name are a programming error.
-    public convenience init(
+    /// ``listeningAddress()``), protected as ``Configuration/security`` says. Two handlers for one
+    /// method name are a programming error.
+    public init(
         host: String,
         port: Int,
         services: [any RPCService],
         configuration: Configuration = Configuration(),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
-    ) {
-        self.init(
-            host: host,
-            port: port,
-            services: services,
-            configuration: configuration,
-            eventLoopGroup: eventLoopGroup,
-            logger: logger,
-            security: RPCPlaintextSecurity()
-        )
-    }
-
-    init(
-        host: String,
-        port: Int,
-        services: [any RPCService],
-        configuration: Configuration,
-        eventLoopGroup: any EventLoopGroup,
-        logger: Logger,
-        security: any RPCChannelSecurity
     ) {
         precondition(
             configuration.maximumFrameSize > 0
@@ -89,7 +75,7 @@ public final class RPCServer: Service, Sendable {
         self.configuration = configuration
         self.eventLoopGroup = eventLoopGroup
         self.logger = logger
-        self.security = security
+        self.security = configuration.security.channelSecurity
         let health = RPCHealthService.Status(.serving)
         let userServices = RPCMethodRegistry(services: services)
         self.health = health
@@ -156,10 +142,12 @@ public final class RPCServer: Service, Sendable {
 
     /// Listens and serves until a graceful shutdown (from the service group or
     /// ``beginGracefulShutdown()``) has drained, or until the task is cancelled (which closes every
-    /// connection at once). A failing connection never ends it; failing to bind does.
+    /// connection at once). A failing connection never ends it; failing to bind does, and so does
+    /// plaintext security on a host that is not loopback (FAILED_PRECONDITION, before binding).
     public func run() async throws {
         let serverChannel: NIOAsyncChannel<RPCServerConnection, Never>
         do {
+            try self.security.checkListenHost(self.host)
             serverChannel = try await self.bind()
         } catch {
             self.finishListening(failure: error)
@@ -172,6 +160,7 @@ public final class RPCServer: Service, Sendable {
         }
         defer { self.finishListening(failure: nil) }
         self.logger.info("RPC server listening", metadata: ["address": "\(address)"])
+        self.logSecurity()
 
         try await withGracefulShutdownHandler {
             try await serverChannel.executeThenClose { inbound in
@@ -243,7 +232,7 @@ public final class RPCServer: Service, Sendable {
             .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .bind(host: self.host, port: self.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try security.configureServerChannel(channel)
+                    let peerIdentity = try security.configureServerChannel(channel)
                     let activity = RPCConnectionActivity()
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(
@@ -263,6 +252,7 @@ public final class RPCServer: Service, Sendable {
                     return RPCServerConnection(
                         channel: asyncChannel,
                         state: RPCServerConnectionState(channel: channel, activity: activity),
+                        peerIdentity: peerIdentity,
                         peer: channel.remoteAddress.map { "\($0)" } ?? "?"
                     )
                 }

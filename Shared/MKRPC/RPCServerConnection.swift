@@ -7,6 +7,9 @@ struct RPCServerConnection: Sendable {
     let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
     /// The calls running on it and whether it drains.
     let state: RPCServerConnectionState
+    /// Succeeds with the peer's authenticated identity once the transport is set up (`nil` over
+    /// plaintext); fails when the peer could not be authenticated.
+    let peerIdentity: EventLoopFuture<String?>
     /// The peer's address, for logs.
     let peer: String
 }
