@@ -1,0 +1,16 @@
+internal import Logging
+
+/// What the handlers share: configuration, the service clients, the session sealer, the identity
+/// token verifier, caller credentials and rate limits. Immutable after start.
+struct GatewayDependencies: Sendable {
+    let configuration: GatewayConfiguration
+    let backends: GatewayBackends
+    let sealer: CookieSealer
+    let verifier: IdentityTokenVerifier
+    let developmentIdentityProvider: DevelopmentIdentityProvider?
+    let credentials: CallerCredentialStore
+    let limits: RateLimits
+    let routes: RouteTable
+    let addressResolver: ClientAddressResolver
+    let logger: Logger
+}

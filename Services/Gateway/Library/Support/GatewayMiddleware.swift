@@ -1,0 +1,124 @@
+internal import Foundation
+internal import HTTPTypes
+internal import Hummingbird
+internal import Logging
+internal import MKRPC
+
+/// Wraps every request: gives it a correlation id, resolves the client's address, opens the
+/// session cookie, binds the request's deadline and trace id for every downstream call, turns
+/// every error into the JSON error shape or an HTML error page, and adds the security headers.
+struct GatewayMiddleware: RouterMiddleware {
+    typealias Context = GatewayRequestContext
+
+    let dependencies: GatewayDependencies
+    let cookies: SessionCookies
+
+    /// The Content-Security-Policy of every answer: no inline script or style, no framing.
+    static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+        + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        let correlationID = Self.newCorrelationID()
+        context.correlationID = correlationID
+        context.logger[metadataKey: "correlation-id"] = "\(correlationID)"
+        context.clientAddress = dependencies.addressResolver.resolve(
+            peer: context.peerAddress, forwardedFor: request.headers[values: .xForwardedFor])
+        let opened = cookies.session(request)
+        context.session = opened.session
+        context.sessionExpired = opened.expired
+
+        var response: Response
+        do {
+            let deadline = ContinuousClock.now.advanced(by: dependencies.configuration.requestTimeout)
+            let handlerContext = context
+            response = try await RPCTaskContext.$traceID.withValue(correlationID) {
+                try await RPCTaskContext.$deadline.withValue(deadline) {
+                    try await next(request, handlerContext)
+                }
+            }
+        } catch {
+            var failure = ErrorMapping.gatewayError(for: error, logger: context.logger)
+            if failure.status == .notFound, failure.code == "NOT_FOUND" {
+                let allowed = dependencies.routes.methods(for: request.uri.path)
+                if !allowed.isEmpty, !allowed.contains(request.method) {
+                    var headers = HTTPFields()
+                    headers[.allow] = Set(allowed.map(\.rawValue)).sorted().joined(separator: ", ")
+                    failure = GatewayError(
+                        .methodNotAllowed, code: "METHOD_NOT_ALLOWED", message: "Metoda není povolena.",
+                        headers: headers)
+                }
+            }
+            response = render(failure, request: request, context: context)
+        }
+        refreshSession(&response, context: context)
+        addSecurityHeaders(&response, correlationID: correlationID)
+        return response
+    }
+
+    private func render(_ failure: GatewayError, request: Request, context: Context) -> Response {
+        if failure.status.code >= 500 {
+            context.logger.notice("Request failed", metadata: ["code": "\(failure.code)"])
+        }
+        if GatewayArea.isJSON(request.uri.path) || request.uri.path.hasPrefix("/static/") {
+            return Responses.jsonError(failure, correlationID: context.correlationID)
+        }
+        if failure.code == "UNAUTHENTICATED", !request.uri.path.hasPrefix("/prepazka") {
+            let reason = failure.reason == "REAUTHENTICATION_REQUIRED" ? "?duvod=znovu"
+                : (context.sessionExpired ? "?duvod=vyprselo" : "")
+            return Responses.redirect("/prihlaseni" + reason)
+        }
+        var response = Responses.html(
+            ErrorPage.render(failure, correlationID: context.correlationID, session: context.session),
+            status: failure.status)
+        for field in failure.headers {
+            response.headers.append(field)
+        }
+        return response
+    }
+
+    private func refreshSession(_ response: inout Response, context: Context) {
+        let setsSession = response.headers[values: .setCookie].contains { $0.hasPrefix(cookies.sessionName + "=") }
+        guard !setsSession else { return }
+        if var session = context.session {
+            let now = Int64(Date().timeIntervalSince1970)
+            guard now - session.lastSeenAt >= 60 else { return }
+            session.lastSeenAt = now
+            response.setCookie(cookies.sessionCookie(session))
+        } else if context.sessionExpired {
+            response.setCookie(cookies.clearedSessionCookie())
+        }
+    }
+
+    private func addSecurityHeaders(_ response: inout Response, correlationID: String) {
+        response.headers[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        response.headers[.xFrameOptions] = "DENY"
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.referrerPolicy] = "no-referrer"
+        response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
+        response.headers[HTTPField.Name("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=()"
+        if dependencies.configuration.cookieSecure {
+            response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
+        }
+        if response.headers[.cacheControl] == nil {
+            response.headers[.cacheControl] = "no-store"
+        }
+        response.headers[.xCorrelationID] = correlationID
+    }
+
+    /// A fresh W3C trace id (32 lowercase hex digits), used as the correlation id.
+    static func newCorrelationID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let high: UInt64 = generator.next() | 1
+        let low: UInt64 = generator.next()
+        return hex(high) + hex(low)
+    }
+
+    private static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import JWTKit
+import Testing
+
+@testable import Gateway
+
+@Suite("Identity tokens, forwarded addresses, rate limits")
+struct SecurityUnitTests {
+    static let issuer = "https://nb.test"
+    static let audience = "portal"
+
+    func verifierAndSigner() async throws -> (IdentityTokenVerifier, JWTKeyCollection) {
+        let key = ES256PrivateKey()
+        let verifier = try await IdentityTokenVerifier.make(
+            keysText: key.publicKey.pemRepresentation, issuer: Self.issuer, audience: Self.audience)
+        let signer = JWTKeyCollection()
+        await signer.add(ecdsa: key)
+        return (verifier, signer)
+    }
+
+    func claims(
+        issuer: String = issuer, audience: String = audience, expires: TimeInterval = 300, nonce: String = "n-1"
+    ) -> IdentityTokenClaims {
+        IdentityTokenClaims(
+            subject: "demo-jana-novakova", issuer: issuer, audience: audience, issuedAt: Date().addingTimeInterval(-10),
+            expiresAt: Date().addingTimeInterval(expires), nonce: nonce, name: "Jana")
+    }
+
+    @Test func aValidTokenIsAccepted() async throws {
+        let (verifier, signer) = try await verifierAndSigner()
+        let token = try await signer.sign(claims())
+        let verified = try await verifier.verify(token, nonce: "n-1")
+        #expect(verified.sub.value == "demo-jana-novakova")
+    }
+
+    @Test(arguments: ["issuer", "audience", "expired", "nonce", "key", "hs256", "none"])
+    func aBadTokenIsRefused(_ defect: String) async throws {
+        let (verifier, signer) = try await verifierAndSigner()
+        let token: String
+        switch defect {
+        case "issuer": token = try await signer.sign(claims(issuer: "https://evil.test"))
+        case "audience": token = try await signer.sign(claims(audience: "other"))
+        case "expired": token = try await signer.sign(claims(expires: -120))
+        case "nonce": token = try await signer.sign(claims(nonce: "n-2"))
+        case "key":
+            let other = JWTKeyCollection()
+            await other.add(ecdsa: ES256PrivateKey())
+            token = try await other.sign(claims())
+        case "hs256":
+            let hmac = JWTKeyCollection()
+            await hmac.add(hmac: HMACKey(from: "a-shared-secret-of-at-least-32-bytes!"), digestAlgorithm: .sha256)
+            token = try await hmac.sign(claims())
+        default:
+            let good = try await signer.sign(claims())
+            let parts = good.split(separator: ".")
+            token = "eyJhbGciOiJub25lIn0.\(parts[1])."
+        }
+        await #expect(throws: (any Error).self) { try await verifier.verify(token, nonce: "n-1") }
+    }
+
+    @Test func forwardedForIsBelievedOnlyFromTrustedProxies() {
+        let resolver = ClientAddressResolver(trustedProxies: ["10.0.0.1"])
+        #expect(resolver.resolve(peer: "192.0.2.7", forwardedFor: ["203.0.113.9"]) == "192.0.2.7")
+        #expect(resolver.resolve(peer: "10.0.0.1", forwardedFor: ["198.51.100.1, 203.0.113.9"]) == "203.0.113.9")
+        #expect(resolver.resolve(peer: "10.0.0.1", forwardedFor: ["203.0.113.9, 10.0.0.1"]) == "203.0.113.9")
+        #expect(resolver.resolve(peer: "10.0.0.1", forwardedFor: ["<script>"]) == "10.0.0.1")
+        #expect(resolver.resolve(peer: nil, forwardedFor: ["203.0.113.9"]) == "unknown")
+    }
+
+    @Test func aRateLimiterRefusesPastItsBurstAndRefills() {
+        let limiter = RateLimiter(capacity: 3, period: .seconds(3))
+        let start = ContinuousClock.now
+        #expect((0..<3).allSatisfy { _ in limiter.allow("a", now: start) })
+        #expect(!limiter.allow("a", now: start))
+        #expect(limiter.allow("b", now: start))
+        #expect(limiter.allow("a", now: start.advanced(by: .seconds(1))))
+    }
+
+    @Test func sealedCookiesDoNotOpenForAnotherPurposeOrAfterTampering() {
+        let sealer = CookieSealer(secret: "0123456789abcdef0123456789abcdef")
+        let attempt = LoginAttempt(nonce: "n", startedAt: 1)
+        let sealed = sealer.seal(attempt, purpose: "login")
+        #expect(sealer.open(LoginAttempt.self, from: sealed, purpose: "login")?.nonce == "n")
+        #expect(sealer.open(LoginAttempt.self, from: sealed, purpose: "session") == nil)
+        let other = CookieSealer(secret: "another-secret-0123456789abcdef0")
+        #expect(other.open(LoginAttempt.self, from: sealed, purpose: "login") == nil)
+    }
+
+    @Test func czechDatesUsePragueTime() {
+        #expect(CzechTime.format(micros: 0) == "dosud nepoužito")
+        #expect(CzechTime.format(micros: 1_741_180_020_000_000) == "5. 3. 2025 14:07")
+        #expect(CzechTime.format(micros: 1_751_724_000_000_000) == "5. 7. 2025 16:00")
+    }
+
+    @Test func qrCodesRenderAsSVG() throws {
+        let svg = try #require(QRCodeSVG.render("ABCDEFGHJK", title: "QR \"x\""))
+        #expect(svg.rendered.hasPrefix("<svg"))
+        #expect(svg.rendered.contains("aria-label=\"QR &quot;x&quot;\""))
+        #expect(svg.rendered.contains("M4 4h1v1h-1z"))
+    }
+}
