@@ -25,7 +25,7 @@ struct ServeCommand: AsyncParsableCommand {
             await database.shutdown()
             throw error
         }
-        let clientConfiguration = RPCClient.Configuration(callerName: "bok")
+        let clientConfiguration = RPCClient.Configuration(callerName: "bok", security: settings.rpcSecurity)
         let registry = RPCClient(
             host: settings.deviceRegistryAddress.host, port: settings.deviceRegistryAddress.port,
             configuration: clientConfiguration, logger: logger)
@@ -36,7 +36,10 @@ struct ServeCommand: AsyncParsableCommand {
             client: database, peppers: settings.peppers, hpkeKey: settings.hpkeKey, registry: registry,
             preferences: preferences, configuration: settings.configuration)
         let server = RPCServer(
-            host: settings.listenAddress.host, port: settings.listenAddress.port, services: [service], logger: logger)
+            host: settings.listenAddress.host, port: settings.listenAddress.port, services: [service],
+            configuration: RPCServer.Configuration(
+                security: settings.rpcSecurity, authorization: BokService.authorizationPolicy),
+            logger: logger)
         let sinkClients = settings.eventSubscribers.map { subscriber in
             (
                 subscriber.name,

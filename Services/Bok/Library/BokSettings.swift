@@ -1,6 +1,7 @@
 internal import Foundation
 public import Logging
 public import MKPostgres
+public import MKRPC
 public import MKServiceRuntime
 
 /// The `bok` process's configuration, read from environment variables; a malformed value stops
@@ -20,6 +21,9 @@ public struct BokSettings: Sendable {
     public var preferencesAddress: HostAndPort
     /// `EVENT_SUBSCRIBERS`: `name=host:port` pairs separated by commas (`preferences=127.0.0.1:7201`).
     public var eventSubscribers: [(name: String, address: HostAndPort)]
+    /// `RPC_TLS_CERT_FILE`, `RPC_TLS_KEY_FILE`, `RPC_TLS_CA_FILE` (mutual TLS), or
+    /// `RPC_PLAINTEXT=true` on loopback for development: how RPC connections are protected.
+    public var rpcSecurity: RPCTransportSecurity
     /// `BOK_PEPPER_FILE` or `BOK_PEPPER`: `id:base64secret` entries (current and older peppers);
     /// `BOK_PEPPER_KEY_ID` names the current one (default: the first entry).
     public var peppers: PepperKeyring
@@ -45,7 +49,8 @@ public struct BokSettings: Sendable {
         logLevel = try ProcessBootstrap.logLevel(try environment.string("LOG_LEVEL", default: "info"))
         deviceRegistryAddress = try environment.address("DEVICE_REGISTRY_ADDR", default: "127.0.0.1:7101")
         preferencesAddress = try environment.address("PREFERENCES_ADDR", default: "127.0.0.1:7201")
-        eventSubscribers = try Self.subscribers(try environment.string("EVENT_SUBSCRIBERS", default: ""))
+        eventSubscribers = try environment.eventSubscribers()
+        rpcSecurity = try environment.rpcTransportSecurity(listenAddress: listenAddress)
 
         let pepperText = try Self.secret(environment, value: "BOK_PEPPER", file: "BOK_PEPPER_FILE")
         let currentPepper = try environment.optionalString("BOK_PEPPER_KEY_ID")
@@ -99,29 +104,5 @@ public struct BokSettings: Sendable {
         case (nil, nil):
             throw ConfigurationError(setting: value, problem: "is required (or \(file))")
         }
-    }
-
-    /// Parses `name=host:port[,name=host:port…]`.
-    static func subscribers(_ text: String) throws -> [(name: String, address: HostAndPort)] {
-        var result: [(name: String, address: HostAndPort)] = []
-        for item in text.split(separator: ",", omittingEmptySubsequences: true) {
-            let parts = item.filter { !$0.isWhitespace }.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, isSubscriberName(parts[0]), let address = HostAndPort(parsing: String(parts[1]))
-            else {
-                throw ConfigurationError(
-                    setting: "EVENT_SUBSCRIBERS",
-                    problem: "must be name=host:port pairs separated by commas (names: a-z, 0-9, '-')")
-            }
-            guard !result.contains(where: { $0.name == parts[0] }) else {
-                throw ConfigurationError(setting: "EVENT_SUBSCRIBERS", problem: "names subscriber \(parts[0]) twice")
-            }
-            result.append((String(parts[0]), address))
-        }
-        return result
-    }
-
-    private static func isSubscriberName(_ name: Substring) -> Bool {
-        guard let first = name.first, first.isASCII, first.isLowercase, name.count <= 63 else { return false }
-        return name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
     }
 }

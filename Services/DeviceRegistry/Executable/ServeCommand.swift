@@ -30,13 +30,17 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: DeviceRegistryConfiguration(maximumActiveKeys: settings.maximumActiveKeys),
             logger: logger)
         let server = RPCServer(
-            host: settings.listenAddress.host, port: settings.listenAddress.port, services: [service], logger: logger)
+            host: settings.listenAddress.host, port: settings.listenAddress.port, services: [service],
+            configuration: RPCServer.Configuration(
+                security: settings.rpcSecurity, authorization: DeviceRegistryService.authorizationPolicy),
+            logger: logger)
         let sinkClients = settings.eventSubscribers.map { subscriber in
             (
                 subscriber.name,
                 RPCClient(
                     host: subscriber.address.host, port: subscriber.address.port,
-                    configuration: RPCClient.Configuration(callerName: "device-registry"), logger: logger)
+                    configuration: RPCClient.Configuration(callerName: "device-registry", security: settings.rpcSecurity),
+                    logger: logger)
             )
         }
         let relay = OutboxRelay(

@@ -1,5 +1,6 @@
 public import Logging
 public import MKPostgres
+public import MKRPC
 public import MKServiceRuntime
 
 /// The `device-registry` process's configuration, read from environment variables; a malformed
@@ -19,6 +20,9 @@ public struct DeviceRegistrySettings: Sendable {
     /// (`preferences=127.0.0.1:7201`); empty publishes to nobody (events wait in the outbox for
     /// subscribers registered later only from their registration on).
     public var eventSubscribers: [(name: String, address: HostAndPort)]
+    /// `RPC_TLS_CERT_FILE`, `RPC_TLS_KEY_FILE`, `RPC_TLS_CA_FILE` (mutual TLS), or
+    /// `RPC_PLAINTEXT=true` on loopback for development: how RPC connections are protected.
+    public var rpcSecurity: RPCTransportSecurity
 
     /// Reads and validates every setting.
     public init(environment: EnvironmentSettings) throws {
@@ -32,31 +36,7 @@ public struct DeviceRegistrySettings: Sendable {
         adminAddress = try environment.address("ADMIN_ADDR", default: "127.0.0.1:9101")
         logLevel = try ProcessBootstrap.logLevel(try environment.string("LOG_LEVEL", default: "info"))
         maximumActiveKeys = try environment.integer("MAX_ACTIVE_KEYS", default: 10, in: 1...100)
-        eventSubscribers = try Self.subscribers(try environment.string("EVENT_SUBSCRIBERS", default: ""))
-    }
-
-    /// Parses `name=host:port[,name=host:port…]`.
-    static func subscribers(_ text: String) throws -> [(name: String, address: HostAndPort)] {
-        var result: [(name: String, address: HostAndPort)] = []
-        for item in text.split(separator: ",", omittingEmptySubsequences: true) {
-            let parts = item.filter { !$0.isWhitespace }.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, Self.isSubscriberName(parts[0]),
-                let address = HostAndPort(parsing: String(parts[1]))
-            else {
-                throw ConfigurationError(
-                    setting: "EVENT_SUBSCRIBERS",
-                    problem: "must be name=host:port pairs separated by commas (names: a-z, 0-9, '-')")
-            }
-            guard !result.contains(where: { $0.name == parts[0] }) else {
-                throw ConfigurationError(setting: "EVENT_SUBSCRIBERS", problem: "names subscriber \(parts[0]) twice")
-            }
-            result.append((String(parts[0]), address))
-        }
-        return result
-    }
-
-    private static func isSubscriberName(_ name: Substring) -> Bool {
-        guard let first = name.first, first.isASCII, first.isLowercase, name.count <= 63 else { return false }
-        return name.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") }
+        eventSubscribers = try environment.eventSubscribers()
+        rpcSecurity = try environment.rpcTransportSecurity(listenAddress: listenAddress)
     }
 }
