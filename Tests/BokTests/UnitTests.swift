@@ -92,7 +92,7 @@ struct UnitTests {
         var environment = [
             "DATABASE_URL": "postgresql://bok@127.0.0.1:5432/mk",
             "BOK_PEPPER": "old:\(secret),new:\(secret)", "BOK_PEPPER_KEY_ID": "new",
-            "BOK_HPKE_KEY": hpke, "BOK_ARGON2_MEMORY_KIB": "1024",
+            "BOK_HPKE_KEY": hpke, "BOK_ARGON2_MEMORY_KIB": "1024", "RPC_PLAINTEXT": "true",
         ]
         let settings = try BokSettings(environment: EnvironmentSettings(environment))
         #expect(settings.peppers.currentKeyID == "new" && settings.peppers.keyIDs == ["new", "old"])
@@ -100,6 +100,10 @@ struct UnitTests {
         #expect(settings.listenAddress.port == 7301 && settings.adminAddress.port == 9301)
         #expect(settings.deviceRegistryAddress.port == 7101 && settings.preferencesAddress.port == 7201)
         #expect(settings.configuration.hashConcurrency == BokConfiguration.coreCount)
+        guard case .plaintext = settings.rpcSecurity else {
+            Issue.record("RPC_PLAINTEXT=true did not select plaintext")
+            return
+        }
 
         environment["BOK_PEPPER"] = "short:\(Data([1, 2, 3]).base64EncodedString())"
         environment["BOK_PEPPER_KEY_ID"] = nil
