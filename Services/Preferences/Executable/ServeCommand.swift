@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MKPostgres
+import MKRPC
+import MKServiceRuntime
+import Preferences
+import ServiceLifecycle
+
+/// Applies pending migrations, then serves the RPC port (Preferences and EventSink), the admin
+/// port and the delivery workers until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Migrate, then serve Preferences (the default).")
+
+    func run() async throws {
+        let settings = try PreferencesSettings(environment: EnvironmentSettings(ProcessInfo.processInfo.environment))
+        let metrics = ProcessBootstrap.bootstrap(logLevel: settings.logLevel)
+        let logger = Logger(label: "preferences")
+        let database = PostgresClient(configuration: settings.database, logger: logger)
+        do {
+            try await PreferencesMigrations.apply(to: database)
+        } catch {
+            await database.shutdown()
+            throw error
+        }
+        let service = PreferencesService(client: database, configuration: settings.configuration, logger: logger)
+        let sink = PreferencesEventSink(client: database)
+        let server = RPCServer(
+            host: settings.listenAddress.host, port: settings.listenAddress.port, services: [service, sink],
+            logger: logger)
+        let workers: [any Service] = (0..<settings.deliveryWorkers).map { _ in
+            DeliveryWorker(
+                client: database, email: settings.smtp.map { SMTPTransport(configuration: $0) },
+                sms: settings.sms.map { SMSTransport(configuration: $0) }, configuration: settings.delivery,
+                logger: logger)
+        }
+        let admin = AdminServer.makeApplication(
+            address: settings.adminAddress, metrics: metrics, logger: logger,
+            readiness: { (try? await database.query("SELECT 1")) != nil })
+        logger.info(
+            "preferences starting",
+            metadata: [
+                "listen": "\(settings.listenAddress)", "admin": "\(settings.adminAddress)",
+                "email": "\(settings.smtp == nil ? "off" : "on")", "sms": "\(settings.sms == nil ? "off" : "on")",
+            ])
+        // Started in this order, stopped in reverse: the server and workers stop before the pool.
+        let services: [any Service] = [database] + workers + [server, admin]
+        try await ProcessBootstrap.run(services: services, logger: logger)
+    }
+}

@@ -1,0 +1,56 @@
+internal import Foundation
+
+/// An RFC 5322 message: UTF-8 subject as an RFC 2047 encoded word, UTF-8 plain-text body in
+/// base64 (so no line is too long and no line starts with a lone dot).
+struct MailMessage {
+    let from: String
+    let to: String
+    let subject: String
+    let body: String
+    let messageID: UUID
+    let date: Date
+
+    /// The message, CRLF line endings.
+    var rendered: String {
+        let domain = from.split(separator: "@").last.map(String.init) ?? "localhost"
+        let headers = [
+            "From: \(from)",
+            "To: \(to)",
+            "Subject: \(Self.encodedWord(subject))",
+            "Date: \(Self.rfc5322Date(date))",
+            "Message-ID: <\(messageID.uuidString.lowercased())@\(domain)>",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=UTF-8",
+            "Content-Transfer-Encoding: base64",
+        ]
+        let normalized = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        let encoded = Data(normalized.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        return headers.joined(separator: "\r\n") + "\r\n\r\n" + encoded + "\r\n"
+    }
+
+    /// `=?UTF-8?B?…?=` words of at most 75 characters, split on character boundaries.
+    static func encodedWord(_ text: String) -> String {
+        guard !text.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }) else {
+            return text
+        }
+        var words: [String] = []
+        var chunk = ""
+        for character in text {
+            if (chunk + String(character)).utf8.count > 45 {
+                words.append(chunk)
+                chunk = ""
+            }
+            chunk.append(character)
+        }
+        if !chunk.isEmpty { words.append(chunk) }
+        return words.map { "=?UTF-8?B?\(Data($0.utf8).base64EncodedString())?=" }.joined(separator: "\r\n ")
+    }
+
+    private static func rfc5322Date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return formatter.string(from: date)
+    }
+}

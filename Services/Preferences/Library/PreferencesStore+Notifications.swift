@@ -1,0 +1,235 @@
+internal import Crypto
+internal import Foundation
+internal import MKMessages
+internal import MKPostgres
+internal import MKRPC
+
+extension PreferencesStore {
+    /// A validated informative notification.
+    struct Informative: Sendable {
+        var authorityID: String
+        var authorityName: String
+        var subject: String
+        var title: String
+        var body: String
+        var idempotencyKey: String
+
+        /// SHA-256 over the length-prefixed content, so "same content" is exact and unambiguous.
+        var contentHash: [UInt8] {
+            var hasher = SHA256()
+            for field in [authorityName, subject, title, body] {
+                let bytes = Array(field.utf8)
+                withUnsafeBytes(of: UInt64(bytes.count).bigEndian) { hasher.update(bufferPointer: $0) }
+                hasher.update(data: bytes)
+            }
+            return Array(hasher.finalize())
+        }
+    }
+
+    /// A validated sign-in notice.
+    struct Login: Sendable {
+        var subject: String
+        var means: String
+        var at: Date?
+        var origin: String
+        /// The deduplication key: the identity provider's or the event's id; `nil` when none.
+        var dedupKey: String?
+    }
+
+    /// Accepts an informative notification: the same key and content answer the first answer,
+    /// the same key with other content is ALREADY_EXISTS, a full hourly quota RESOURCE_EXHAUSTED.
+    func sendInformative(_ request: Informative, origin: CallOrigin) async throws
+        -> (id: UUID, channels: [Mk_Preferences_V1_ChannelStatus])
+    {
+        do {
+            return try await sendInformativeOnce(request, origin: origin)
+        } catch let error as PostgresTransactionError {
+            // The same key raced in for another subject and committed first: answer as a repeat.
+            guard let postgres = error.bodyError as? PostgresError, postgres.isUniqueViolation else { throw error }
+            return try await sendInformativeOnce(request, origin: origin)
+        }
+    }
+
+    private func sendInformativeOnce(_ request: Informative, origin: CallOrigin) async throws
+        -> (id: UUID, channels: [Mk_Preferences_V1_ChannelStatus])
+    {
+        let now = clock.now()
+        let hash = request.contentHash
+        return try await client.withTransaction { connection in
+            let citizen = try await lockCitizen(request.subject, at: now, on: connection)
+            let existing = try await connection.query(
+                """
+                SELECT id, content_hash FROM notification
+                WHERE authority_id = \(request.authorityID) AND idempotency_key = \(request.idempotencyKey)
+                """
+            ).decodeFirst((UUID, [UInt8]?).self)
+            if let (id, storedHash) = existing {
+                guard storedHash == hash else {
+                    throw RPCError(
+                        .alreadyExists,
+                        "idempotency_key: was already used for a notification with other content",
+                        reason: "IDEMPOTENCY_KEY_REUSED")
+                }
+                return (id, try await senderStatuses(of: id, on: connection))
+            }
+            let window = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
+            let used = try await connection.query(
+                """
+                INSERT INTO authority_quota (authority_id, window_start, used) VALUES (\(request.authorityID), \(window), 1)
+                ON CONFLICT (authority_id, window_start) DO UPDATE SET used = authority_quota.used + 1
+                RETURNING used
+                """
+            ).single(Int32.self)
+            guard Int(used) <= configuration.authorityQuotaPerHour else {
+                throw RPCError(
+                    .resourceExhausted,
+                    "The authority's quota of \(configuration.authorityQuotaPerHour) notifications per hour is used up.",
+                    reason: "QUOTA_EXCEEDED")
+            }
+            var targets: [Target] = []
+            if citizen.emailInformative { targets.append(.email(noAddress: citizen.email.isEmpty)) }
+            if citizen.smsInformative { targets.append(.sms(noAddress: citizen.phone.isEmpty)) }
+            for device in try await devices(of: request.subject, on: connection) where device.informative {
+                if let id = UUID(uuidString: device.deviceId) { targets.append(.device(id)) }
+            }
+            let notification = NewNotification(
+                subject: request.subject, kind: .informative, authorityID: request.authorityID,
+                authorityName: request.authorityName, idempotencyKey: request.idempotencyKey, contentHash: hash,
+                text: .informative(authority: request.authorityName, title: request.title, body: request.body))
+            try await insert(notification, targets: targets, at: now, on: connection)
+            try await audit(
+                "informative_accepted", subject: request.subject,
+                detail: "notification: \(notification.id.uuidString.lowercased()), authority: \(request.authorityID)",
+                origin: origin, at: now, on: connection)
+            return (notification.id, try await senderStatuses(of: notification.id, on: connection))
+        }
+    }
+
+    /// The channels of `authorityID`'s notification `id`; NOT_FOUND for another authority's.
+    func notificationStatus(_ id: UUID, authorityID: String) async throws -> [Mk_Preferences_V1_ChannelStatus] {
+        try await client.withConnection { connection in
+            let found = try await connection.query(
+                "SELECT 1 FROM notification WHERE id = \(id) AND authority_id = \(authorityID)")
+            guard !found.isEmpty else { throw PreferencesFailure.notificationNotFound }
+            return try await senderStatuses(of: id, on: connection)
+        }
+    }
+
+    /// Queues a sign-in notice to every key with login notices on; returns how many keys. A
+    /// repeated dedup key answers the first count and queues nothing.
+    func notifyLogin(_ login: Login, origin: CallOrigin) async throws -> Int {
+        let now = clock.now()
+        return try await client.withTransaction { connection in
+            try await notifyLogin(login, at: now, origin: origin, on: connection)
+        }
+    }
+
+    nonisolated(nonsending) func notifyLogin(
+        _ login: Login, at now: Date, origin: CallOrigin, on connection: PostgresConnection
+    ) async throws -> Int {
+        _ = try await lockCitizen(login.subject, at: now, on: connection)
+        if let dedupKey = login.dedupKey {
+            let previous = try await connection.query(
+                """
+                SELECT count(delivery.id) FROM notification LEFT JOIN delivery ON delivery.notification_id = notification.id
+                WHERE notification.dedup_key = \(dedupKey) GROUP BY notification.id
+                """
+            ).decodeFirst(Int64.self)
+            if let previous { return Int(previous) }
+        }
+        var targets: [Target] = []
+        for device in try await devices(of: login.subject, on: connection) where device.login {
+            if let id = UUID(uuidString: device.deviceId) { targets.append(.device(id)) }
+        }
+        let notification = NewNotification(
+            subject: login.subject, kind: .login, dedupKey: login.dedupKey,
+            text: .login(means: login.means, at: login.at ?? now, origin: login.origin))
+        try await insert(notification, targets: targets, at: now, on: connection)
+        try await audit(
+            "login_notice", subject: login.subject, detail: "means: \(login.means), keys: \(targets.count)",
+            origin: origin, at: now, on: connection)
+        return targets.count
+    }
+
+    /// The unacknowledged messages of the citizen's key `deviceID`, oldest first.
+    func inbox(of deviceID: UUID, subject: String, limit: Int) async throws -> [Mk_Preferences_V1_InboxMessage] {
+        try await client.withConnection { connection in
+            try await requireDevice(deviceID, of: subject, on: connection)
+            let rows = try await connection.query(
+                """
+                SELECT delivery.id, notification.kind, notification.title, notification.body, notification.created_at,
+                       notification.concerns_device_id, notification.authority_name
+                FROM delivery JOIN notification ON notification.id = delivery.notification_id
+                WHERE delivery.device_id = \(deviceID) AND delivery.state = 'sent'
+                ORDER BY notification.created_at, delivery.id
+                LIMIT \(Int64(limit))
+                """)
+            return try rows.decode((UUID, Int32, String, String, Date, UUID?, String).self).map { row in
+                let kind = Mk_Preferences_V1_InboxKind(rawValue: row.1)
+                return Mk_Preferences_V1_InboxMessage(
+                    messageId: row.0.uuidString.lowercased(), kind: kind, title: row.2, body: row.3,
+                    createdAtUnixMicros: UnixMicros.from(row.4), concernsDeviceId: row.5?.uuidString.lowercased() ?? "",
+                    sender: kind == .informative ? row.6 : "")
+            }
+        }
+    }
+
+    /// Marks messages of the key's inbox read; ids of other inboxes are ignored like unknown ones.
+    func acknowledge(_ messageIDs: [UUID], of deviceID: UUID, subject: String, origin: CallOrigin) async throws -> Int {
+        let now = clock.now()
+        return try await client.withTransaction { connection in
+            try await requireDevice(deviceID, of: subject, on: connection)
+            let count = try await connection.execute(
+                """
+                UPDATE delivery SET state = 'read', read_at = \(now)
+                WHERE id = ANY(\(messageIDs)) AND device_id = \(deviceID) AND state = 'sent'
+                """)
+            if count > 0 {
+                try await audit(
+                    "inbox_acknowledged", subject: subject,
+                    detail: "key: \(deviceID.uuidString.lowercased()), messages: \(count)", origin: origin, at: now,
+                    on: connection)
+            }
+            return count
+        }
+    }
+
+    /// The citizen's notices, newest first, with the real state of each channel they have.
+    func notices(of subject: String, limit: Int) async throws -> [Mk_Preferences_V1_NoticeEntry] {
+        try await client.withConnection { connection in
+            let notices = try await connection.query(
+                """
+                SELECT id, kind, title, created_at FROM notification WHERE subject = \(subject)
+                ORDER BY created_at DESC, id DESC LIMIT \(Int64(limit))
+                """
+            ).decode((UUID, Int32, String, Date).self)
+            let deliveries = try await connection.query(
+                """
+                SELECT notification_id, channel, state FROM delivery
+                WHERE notification_id = ANY(\(notices.map(\.0))) AND NOT no_address
+                ORDER BY position
+                """
+            ).decode((UUID, Int32, String).self)
+            var channels: [UUID: [Mk_Preferences_V1_ChannelStatus]] = [:]
+            for (notification, channel, state) in deliveries {
+                channels[notification, default: []].append(
+                    Mk_Preferences_V1_ChannelStatus(
+                        channel: Mk_Preferences_V1_ChannelKind(rawValue: channel), state: Self.deliveryState(state)))
+            }
+            return notices.map { id, kind, title, createdAt in
+                Mk_Preferences_V1_NoticeEntry(
+                    kind: Mk_Preferences_V1_InboxKind(rawValue: kind), title: title,
+                    createdAtUnixMicros: UnixMicros.from(createdAt), channels: channels[id] ?? [])
+            }
+        }
+    }
+
+    /// NOT_FOUND unless `deviceID` is an active key of `subject`.
+    nonisolated(nonsending) func requireDevice(_ deviceID: UUID, of subject: String, on connection: PostgresConnection)
+        async throws
+    {
+        let found = try await connection.query(
+            "SELECT 1 FROM device_setting WHERE device_id = \(deviceID) AND subject = \(subject)")
+        guard !found.isEmpty else { throw PreferencesFailure.deviceNotFound }
+    }
+}

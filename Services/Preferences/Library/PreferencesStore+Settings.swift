@@ -1,0 +1,134 @@
+internal import Foundation
+internal import MKMessages
+internal import MKPostgres
+internal import MKRPC
+
+extension PreferencesStore {
+    /// A validated grid to save.
+    struct Grid: Sendable {
+        var emailInformative: Bool
+        var smsInformative: Bool
+        /// Per key, in request order: (informative, login, BOK-pad).
+        var devices: [(id: UUID, informative: Bool, login: Bool, bokPad: Bool)]
+        /// The version the grid was based on.
+        var basedOn: UInt64
+    }
+
+    /// The whole grid; defaults when the citizen never saved anything.
+    func settings(of subject: String) async throws -> Mk_Preferences_V1_Settings {
+        try await client.withConnection { connection in
+            try await settings(of: subject, on: connection)
+        }
+    }
+
+    nonisolated(nonsending) func settings(of subject: String, on connection: PostgresConnection) async throws
+        -> Mk_Preferences_V1_Settings
+    {
+        let row = try await connection.query(
+            """
+            SELECT email, phone, email_informative, sms_informative, version FROM citizen WHERE subject = \(subject)
+            """
+        ).decodeFirst((String, String, Bool, Bool, Int64).self)
+        let citizen = row.map { Citizen(email: $0.0, phone: $0.1, emailInformative: $0.2, smsInformative: $0.3, version: $0.4) }
+            ?? Citizen(email: "", phone: "", emailInformative: true, smsInformative: true, version: 0)
+        var settings = Mk_Preferences_V1_Settings()
+        settings.contacts = [
+            Mk_Preferences_V1_ContactSetting(
+                channel: .email, present: !citizen.email.isEmpty, address: citizen.email,
+                informative: citizen.emailInformative),
+            Mk_Preferences_V1_ContactSetting(
+                channel: .sms, present: !citizen.phone.isEmpty, address: citizen.phone,
+                informative: citizen.smsInformative),
+        ]
+        settings.devices = try await devices(of: subject, on: connection)
+        settings.version = UInt64(citizen.version)
+        return settings
+    }
+
+    /// Saves `grid` all or nothing: ABORTED when another save (or a key change) came first,
+    /// INVALID_ARGUMENT when it does not name exactly the citizen's active keys.
+    func saveSettings(_ grid: Grid, of subject: String, origin: CallOrigin) async throws -> Mk_Preferences_V1_Settings {
+        let now = clock.now()
+        return try await client.withTransaction { connection in
+            let citizen = try await lockCitizen(subject, at: now, on: connection)
+            guard let basedOn = Int64(exactly: grid.basedOn), basedOn == citizen.version else {
+                throw RPCError(
+                    .aborted, "The settings were changed in the meantime; load them again and repeat the change.",
+                    reason: "STALE_VERSION")
+            }
+            let active = Set(try await devices(of: subject, on: connection).compactMap { UUID(uuidString: $0.deviceId) })
+            for (index, device) in grid.devices.enumerated() where !active.contains(device.id) {
+                throw Validation.invalid("settings.devices[\(index)].device_id", "is not one of the citizen's active keys")
+            }
+            let missing = active.subtracting(grid.devices.map(\.id)).count
+            guard missing == 0 else {
+                throw Validation.invalid("settings.devices", "must list every active key (\(missing) missing)")
+            }
+            try await connection.query(
+                """
+                UPDATE citizen SET email_informative = \(grid.emailInformative), sms_informative = \(grid.smsInformative),
+                                   version = version + 1, updated_at = \(now)
+                WHERE subject = \(subject)
+                """)
+            for device in grid.devices {
+                try await connection.query(
+                    """
+                    UPDATE device_setting SET informative = \(device.informative), login = \(device.login),
+                                              bok_pad = \(device.bokPad)
+                    WHERE device_id = \(device.id) AND subject = \(subject)
+                    """)
+            }
+            let detail =
+                "email informative: \(grid.emailInformative), sms informative: \(grid.smsInformative), "
+                + grid.devices.map {
+                    "\($0.id.uuidString.lowercased()): informative \($0.informative), login \($0.login), bok-pad \($0.bokPad)"
+                }.joined(separator: "; ")
+            try await audit("settings_saved", subject: subject, detail: detail, origin: origin, at: now, on: connection)
+            return try await settings(of: subject, on: connection)
+        }
+    }
+
+    /// The keys with BOK-pad on, in pairing order.
+    func bokPadDevices(of subject: String) async throws -> [String] {
+        try await client.withConnection { connection in
+            try await connection.query(
+                """
+                SELECT device_id FROM device_setting WHERE subject = \(subject) AND bok_pad
+                ORDER BY paired_at, device_id
+                """)
+        }.decode(UUID.self).map { $0.uuidString.lowercased() }
+    }
+
+    /// The contacts as stored.
+    func contacts(of subject: String) async throws -> Mk_Preferences_V1_Contacts {
+        let row = try await client.withConnection { connection in
+            try await connection.query("SELECT email, phone FROM citizen WHERE subject = \(subject)")
+        }.decodeFirst((String, String).self)
+        return Mk_Preferences_V1_Contacts(email: row?.0 ?? "", phone: row?.1 ?? "")
+    }
+
+    /// Replaces the contacts (an empty value removes one); the grid's version increases.
+    func saveContacts(
+        email: EmailAddress?, phone: PhoneNumber?, of subject: String, origin: CallOrigin
+    ) async throws -> Mk_Preferences_V1_Contacts {
+        let now = clock.now()
+        let newEmail = email?.display ?? ""
+        let newPhone = phone?.e164 ?? ""
+        return try await client.withTransaction { connection in
+            let citizen = try await lockCitizen(subject, at: now, on: connection)
+            try await connection.query(
+                """
+                UPDATE citizen SET email = \(newEmail), phone = \(newPhone), version = version + 1, updated_at = \(now)
+                WHERE subject = \(subject)
+                """)
+            func change(_ old: String, _ new: String) -> String {
+                old == new ? "unchanged" : (new.isEmpty ? "removed" : "set")
+            }
+            try await audit(
+                "contacts_saved", subject: subject,
+                detail: "email: \(change(citizen.email, newEmail)), phone: \(change(citizen.phone, newPhone))",
+                origin: origin, at: now, on: connection)
+            return Mk_Preferences_V1_Contacts(email: newEmail, phone: newPhone)
+        }
+    }
+}

@@ -1,0 +1,236 @@
+import Foundation
+import Logging
+import MKContracts
+import MKMessages
+import MKPostgres
+import MKRPC
+import MKTestSupport
+import NIOCore
+import Preferences
+import Testing
+
+/// One test's Preferences: an isolated schema with the migrations, the service and event sink
+/// with a manual clock, and typed clients reaching them in-process or over a loopback TCP port.
+struct PreferencesFixture {
+    let database: PostgresClient
+    let clock: ManualClock
+    let preferences: Mk_Preferences_V1_Preferences.Client
+    let sink: Mk_Events_V1_EventSink.Client
+
+    /// The tables whose contents a rejected call must leave unchanged.
+    static let tables = [
+        "citizen", "device_setting", "unpaired_device", "notification", "delivery", "authority_quota", "audit",
+        "inbox_event",
+    ]
+
+    static let logger = Logger(label: "preferences-test")
+
+    /// Runs `body` with a fresh service.
+    static func with(
+        quotaPerHour: Int = 10_000,
+        overNetwork: Bool = false,
+        _ body: (PreferencesFixture) async throws -> Void
+    ) async throws {
+        try await TestDatabase.withIsolatedSchema(prefix: "prefs") { isolated in
+            try await isolated.withClient { database in
+                try await PreferencesMigrations.apply(to: database, schema: isolated.schema)
+                let clock = ManualClock()
+                let service = PreferencesService(
+                    client: database, configuration: PreferencesConfiguration(authorityQuotaPerHour: quotaPerHour),
+                    clock: clock, logger: logger)
+                let sink = PreferencesEventSink(client: database, clock: clock)
+                func run(_ caller: any RPCCaller) async throws {
+                    try await body(
+                        PreferencesFixture(
+                            database: database, clock: clock,
+                            preferences: Mk_Preferences_V1_Preferences.Client(caller: caller),
+                            sink: Mk_Events_V1_EventSink.Client(caller: caller)))
+                }
+                guard overNetwork else {
+                    try await run(RPCInProcessCaller(services: [service, sink]))
+                    return
+                }
+                try await withNetworkCaller(serving: [service, sink]) { caller in try await run(caller) }
+            }
+        }
+    }
+
+    /// Serves `services` on a loopback port for the duration of `body`, which gets a client.
+    static func withNetworkCaller(
+        serving services: [any RPCService], _ body: (any RPCCaller) async throws -> Void
+    ) async throws {
+        let server = RPCServer(host: "127.0.0.1", port: 0, services: services, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            guard let port = try await server.listeningAddress().port else {
+                throw RPCError(.internal, "the server has no port")
+            }
+            let client = RPCClient(host: "127.0.0.1", port: port, logger: logger)
+            do {
+                try await body(client)
+            } catch {
+                client.shutdown()
+                group.cancelAll()
+                throw error
+            }
+            client.shutdown()
+            server.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+    }
+
+    /// A delivery worker over this database with the fixture's clock.
+    func worker(
+        email: (any DeliveryTransport)? = nil, sms: (any DeliveryTransport)? = nil, maximumAttempts: Int = 5
+    ) -> DeliveryWorker {
+        DeliveryWorker(
+            client: database, email: email, sms: sms,
+            configuration: DeliveryWorkerConfiguration(
+                batchSize: 50, maximumAttempts: maximumAttempts, initialBackoff: .seconds(10),
+                maximumBackoff: .seconds(60), lease: .seconds(120)),
+            clock: clock, logger: Self.logger)
+    }
+
+    /// Every row of every table, as text, for before/after comparisons.
+    func snapshot() async throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for table in Self.tables {
+            let rows = try await database.query("SELECT t::text FROM \(identifier: table) AS t ORDER BY 1")
+            result[table] = try rows.decode(String.self)
+        }
+        return result
+    }
+
+    /// A random subject.
+    static func newSubject() -> String { "citizen-\(UUID().uuidString.lowercased())" }
+
+    /// A random key id.
+    static func newDevice() -> String { UUID().uuidString.lowercased() }
+
+    // MARK: Events
+
+    static func event(_ type: Mk_Events_V1_EventType, subject: String, producer: String = "device-registry")
+        -> Mk_Events_V1_Event
+    {
+        var event = Mk_Events_V1_Event()
+        event.eventId = UUID().uuidString.lowercased()
+        event.type = type
+        event.subject = subject
+        event.occurredAtUnixMicros = 1_760_000_000_000_000
+        event.producer = producer
+        return event
+    }
+
+    static func paired(_ device: String, of subject: String, name: String = "Pixel 8 (Google Pixel 8)")
+        -> Mk_Events_V1_Event
+    {
+        var event = event(.devicePaired, subject: subject)
+        event.devicePaired = Mk_Events_V1_DevicePaired(deviceId: device, displayName: name, platform: "ANDROID", origin: "app")
+        return event
+    }
+
+    static func unpaired(_ device: String, of subject: String, noMeansLeft: Bool = false) -> Mk_Events_V1_Event {
+        var event = event(.deviceUnpaired, subject: subject)
+        event.deviceUnpaired = Mk_Events_V1_DeviceUnpaired(
+            deviceId: device, displayName: "Pixel 8 (Google Pixel 8)", reason: "CITIZEN", noMeansLeft: noMeansLeft)
+        return event
+    }
+
+    /// Delivers events as the registry's relay would; returns how many were new.
+    @discardableResult
+    func deliver(_ events: Mk_Events_V1_Event...) async throws -> UInt32 {
+        try await sink.deliverEvents(Mk_Events_V1_DeliverEventsRequest(events: events), options: RPCCallOptions()).applied
+    }
+
+    /// Pairs `count` keys for `subject` through events; returns their ids in pairing order.
+    func pairKeys(_ count: Int, for subject: String) async throws -> [String] {
+        var devices: [String] = []
+        for index in 0..<count {
+            let device = Self.newDevice()
+            var event = Self.paired(device, of: subject)
+            event.occurredAtUnixMicros += Int64(index)
+            try await deliver(event)
+            devices.append(device)
+        }
+        return devices
+    }
+
+    // MARK: Calls
+
+    func settings(_ subject: String) async throws -> Mk_Preferences_V1_Settings {
+        try #require(try await preferences.getSettings(.init(subject: subject), options: RPCCallOptions()).settings)
+    }
+
+    @discardableResult
+    func save(_ subject: String, _ settings: Mk_Preferences_V1_Settings) async throws -> Mk_Preferences_V1_Settings {
+        try #require(
+            try await preferences.saveSettings(.init(subject: subject, settings: settings), options: RPCCallOptions())
+                .settings)
+    }
+
+    @discardableResult
+    func saveContacts(_ subject: String, email: String = "", phone: String = "") async throws -> Mk_Preferences_V1_Contacts {
+        try #require(
+            try await preferences.saveContacts(
+                .init(subject: subject, contacts: .init(email: email, phone: phone)), options: RPCCallOptions()
+            ).contacts)
+    }
+
+    /// Sets the informative switches of the contact rows and every key.
+    func setInformative(_ subject: String, email: Bool, sms: Bool, devices: Bool) async throws {
+        var grid = try await settings(subject)
+        grid.contacts[0].informative = email
+        grid.contacts[1].informative = sms
+        for index in grid.devices.indices { grid.devices[index].informative = devices }
+        try await save(subject, grid)
+    }
+
+    static func informative(
+        _ subject: String, key: String = UUID().uuidString, authority: String = "ossz", title: String = "Důchod",
+        body: String = "Vaše žádost byla vyřízena."
+    ) -> Mk_Preferences_V1_SendInformativeRequest {
+        Mk_Preferences_V1_SendInformativeRequest(
+            authorityId: authority, authorityName: "Česká správa sociálního zabezpečení", subject: subject,
+            title: title, body: body, idempotencyKey: key)
+    }
+
+    func send(_ request: Mk_Preferences_V1_SendInformativeRequest) async throws -> Mk_Preferences_V1_SendInformativeResponse {
+        try await preferences.sendInformative(request, options: RPCCallOptions())
+    }
+
+    func inbox(_ subject: String, _ device: String) async throws -> [Mk_Preferences_V1_InboxMessage] {
+        try await preferences.listInbox(.init(subject: subject, deviceId: device), options: RPCCallOptions()).messages
+    }
+
+    func notices(_ subject: String) async throws -> [Mk_Preferences_V1_NoticeEntry] {
+        try await preferences.listNotices(.init(subject: subject), options: RPCCallOptions()).notices
+    }
+
+    /// The stored state and reason of every contact delivery of `subject`, by channel.
+    func contactDeliveries(_ subject: String) async throws -> [(channel: Int32, state: String, attempts: Int32, error: String)] {
+        try await database.query(
+            """
+            SELECT delivery.channel, delivery.state, delivery.attempts, delivery.last_error
+            FROM delivery JOIN notification ON notification.id = delivery.notification_id
+            WHERE notification.subject = \(subject) AND delivery.channel <> 3
+            ORDER BY notification.created_at, delivery.position
+            """
+        ).decode((Int32, String, Int32, String).self).map { ($0.0, $0.1, $0.2, $0.3) }
+    }
+}
+
+/// Awaits `body` and returns the `RPCError` it throws; fails the test when it succeeds.
+func rpcError(_ body: () async throws -> some Any, sourceLocation: SourceLocation = #_sourceLocation) async
+    -> RPCError?
+{
+    do {
+        _ = try await body()
+        Issue.record("expected an RPCError, the call succeeded", sourceLocation: sourceLocation)
+        return nil
+    } catch let error as RPCError {
+        return error
+    } catch {
+        Issue.record("expected an RPCError, got \(error)", sourceLocation: sourceLocation)
+        return nil
+    }
+}
