@@ -24,3 +24,4 @@ proto/generate.sh --check
 swift build --build-tests
 python3 Tests/Deploy/check_deploy.py "$(swift build --show-bin-path)"
 swift test --skip-build "$@"
+[ -n "${MK_SKIP_SYSTEM_TESTS:-}" ] || python3 Tests/System/run.py "$(swift build --show-bin-path)"

@@ -45,13 +45,15 @@ struct NoticeTests {
         }
     }
 
-    @Test func aSignedInEventNotifiesLikeNotifyLogin() async throws {
+    @Test func aSignInReportedByTheHookAndEchoedAsAnEventNotifiesOnce() async throws {
         try await PreferencesFixture.with { fixture in
             let subject = PreferencesFixture.newSubject()
             let keys = try await fixture.pairKeys(1, for: subject)
+            let request = Mk_Preferences_V1_NotifyLoginRequest(
+                subject: subject, means: "BANK_IDENTITY", atUnixMicros: 0, origin: "", eventId: "idp-9", deviceId: "")
+            #expect(try await fixture.preferences.notifyLogin(request, options: RPCCallOptions()).devices == 1)
             var event = PreferencesFixture.event(.signedIn, subject: subject)
             event.signedIn = Mk_Events_V1_SignedIn(means: "BANK_IDENTITY", deviceId: "", origin: "")
-            try await fixture.deliver(event)
             try await fixture.deliver(event)
             let logins = try await fixture.inbox(subject, keys[0]).filter { $0.kind == .login }
             #expect(logins.count == 1)

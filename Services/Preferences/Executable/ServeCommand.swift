@@ -28,6 +28,8 @@ struct ServeCommand: AsyncParsableCommand {
         let sink = PreferencesEventSink(client: database)
         let server = RPCServer(
             host: settings.listenAddress.host, port: settings.listenAddress.port, services: [service, sink],
+            configuration: RPCServer.Configuration(
+                security: settings.rpcSecurity, authorization: PreferencesService.authorizationPolicy),
             logger: logger)
         let workers: [any Service] = (0..<settings.deliveryWorkers).map { _ in
             DeliveryWorker(

@@ -1,5 +1,6 @@
 public import Logging
 public import MKPostgres
+public import MKRPC
 public import MKServiceRuntime
 
 /// The `preferences` process's configuration, read from environment variables; a malformed value
@@ -25,6 +26,9 @@ public struct PreferencesSettings: Sendable {
     public var deliveryWorkers: Int
     /// `AUTHORITY_QUOTA_PER_HOUR` (default 10000).
     public var configuration: PreferencesConfiguration
+    /// `RPC_TLS_CERT_FILE`, `RPC_TLS_KEY_FILE`, `RPC_TLS_CA_FILE` (mutual TLS), or
+    /// `RPC_PLAINTEXT=true` on loopback for development: how RPC connections are protected.
+    public var rpcSecurity: RPCTransportSecurity
 
     /// Reads and validates every setting.
     public init(environment: EnvironmentSettings) throws {
@@ -36,6 +40,7 @@ public struct PreferencesSettings: Sendable {
         }
         listenAddress = try environment.address("LISTEN_ADDR", default: "127.0.0.1:7201")
         adminAddress = try environment.address("ADMIN_ADDR", default: "127.0.0.1:9201")
+        rpcSecurity = try environment.rpcTransportSecurity(listenAddress: listenAddress)
         logLevel = try ProcessBootstrap.logLevel(try environment.string("LOG_LEVEL", default: "info"))
         if try environment.boolean("PUSH_ENABLED", default: false) {
             throw ConfigurationError(

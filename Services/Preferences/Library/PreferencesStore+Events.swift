@@ -43,11 +43,11 @@ extension PreferencesStore {
                 try await deviceUnpaired(
                     device, unpaired: unpaired, subject: event.subject, at: occurred, now: now, origin: origin,
                     on: connection)
-            case (.signedIn, _, _, _, let signedIn?, _):
-                let login = Login(
-                    subject: event.subject, means: signedIn.means, at: occurred,
-                    origin: String(signedIn.origin.prefix(200)), dedupKey: nil)
-                _ = try await notifyLogin(login, at: now, origin: origin, on: connection)
+            case (.signedIn, _, _, _, .some, _):
+                // The identity provider's hook calls NotifyLogin itself (deduplicated by the
+                // provider's event id); noticing the registry's echo of the same sign-in too would
+                // tell the citizen twice. The event is acknowledged and has no effect here.
+                break
             case (.bokOutcome, _, _, _, _, let outcome?):
                 try await bokReceipt(outcome, subject: event.subject, at: occurred, now: now, origin: origin, on: connection)
             default:
