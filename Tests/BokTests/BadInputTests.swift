@@ -3,6 +3,7 @@ import Foundation
 import MKContracts
 import MKMessages
 import MKRPC
+import MKTestSupport
 import Testing
 
 extension BokSuite {

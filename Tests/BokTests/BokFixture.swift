@@ -79,8 +79,9 @@ struct BokFixture {
                                     PreferencesService(client: preferencesDatabase, clock: clock, logger: logger),
                                     PreferencesEventSink(client: preferencesDatabase, clock: clock),
                                 ]
-                                try await serving([registryService]) { registryCaller in
-                                    try await serving(preferencesServices) { preferencesCaller in
+                                try await LoopbackRPC.serving([registryService], logger: logger) { registryCaller in
+                                    try await LoopbackRPC.serving(preferencesServices, logger: logger) {
+                                        preferencesCaller in
                                         let relay = OutboxRelay(
                                             client: registryDatabase,
                                             subscribers: [OutboxSubscriber(name: "preferences", caller: preferencesCaller)],
@@ -92,7 +93,7 @@ struct BokFixture {
                                             client: bokDatabase, peppers: peppers, hpkeKey: hpkeKey,
                                             registry: registryCaller, preferences: preferencesCaller,
                                             configuration: configuration, clock: clock)
-                                        try await serving([service]) { bokCaller in
+                                        try await LoopbackRPC.serving([service], logger: logger) { bokCaller in
                                             try await body(
                                                 BokFixture(
                                                     clock: clock, bokDatabase: bokDatabase, bokSchema: bokSchema,
@@ -114,28 +115,6 @@ struct BokFixture {
         }
     }
 
-    /// Serves `services` on a loopback port for the duration of `body`, which gets a client for it.
-    static func serving(_ services: [any RPCService], _ body: (any RPCCaller) async throws -> Void) async throws {
-        let server = RPCServer(host: "127.0.0.1", port: 0, services: services, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            guard let port = try await server.listeningAddress().port else {
-                throw RPCError(.internal, "the server has no port")
-            }
-            let client = RPCClient(host: "127.0.0.1", port: port, logger: logger)
-            do {
-                try await body(client)
-            } catch {
-                client.shutdown()
-                group.cancelAll()
-                throw error
-            }
-            client.shutdown()
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
-        }
-    }
-
     /// A second BOK service instance over the same schema, with its own database pool and server,
     /// as after a restart; `body` gets a client for it.
     func restartedBok(peppers: PepperKeyring? = nil, configuration: BokConfiguration? = nil,
@@ -144,7 +123,9 @@ struct BokFixture {
             let service = BokService(
                 client: database, peppers: peppers ?? self.peppers, hpkeKey: hpkeKey, registry: registryCaller,
                 preferences: preferencesCaller, configuration: configuration ?? self.configuration, clock: clock)
-            try await Self.serving([service]) { caller in try await body(Mk_Bok_V1_Bok.Client(caller: caller)) }
+            try await LoopbackRPC.serving([service], logger: Self.logger) { caller in
+                try await body(Mk_Bok_V1_Bok.Client(caller: caller))
+            }
         }
     }
 
@@ -283,21 +264,5 @@ struct BokFixture {
     /// Audit actions of `subject`, oldest first.
     func auditActions(_ subject: String) async throws -> [String] {
         try await bokDatabase.query("SELECT action FROM audit WHERE subject = \(subject) ORDER BY id").decode(String.self)
-    }
-}
-
-/// Awaits `body` and returns the `RPCError` it throws; fails the test when it succeeds.
-func rpcError(_ body: () async throws -> some Any, sourceLocation: SourceLocation = #_sourceLocation) async
-    -> RPCError?
-{
-    do {
-        _ = try await body()
-        Issue.record("expected an RPCError, the call succeeded", sourceLocation: sourceLocation)
-        return nil
-    } catch let error as RPCError {
-        return error
-    } catch {
-        Issue.record("expected an RPCError, got \(error)", sourceLocation: sourceLocation)
-        return nil
     }
 }

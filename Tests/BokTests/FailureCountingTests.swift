@@ -4,6 +4,7 @@ import MKContracts
 import MKMessages
 import MKPostgres
 import MKRPC
+import MKTestSupport
 import Testing
 
 extension BokSuite {

@@ -4,6 +4,7 @@ import MKContracts
 import MKEvents
 import MKMessages
 import MKRPC
+import MKTestSupport
 import Testing
 
 extension BokSuite {

@@ -5,6 +5,7 @@ import MKContracts
 import MKMessages
 import MKPostgres
 import MKRPC
+import MKTestSupport
 import Testing
 
 /// The main flows over a real TCP connection, so encoding, status codes and reasons are proven on

@@ -6,6 +6,7 @@ import MKContracts
 import MKMessages
 import MKPostgres
 import MKRPC
+import MKTestSupport
 import Testing
 
 @Suite("Events and failures")

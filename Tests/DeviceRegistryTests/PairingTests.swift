@@ -5,6 +5,7 @@ import MKContracts
 import MKMessages
 import MKPostgres
 import MKRPC
+import MKTestSupport
 import Testing
 
 @Suite("Pairing")

@@ -5,6 +5,7 @@ import MKContracts
 import MKMessages
 import MKPostgres
 import MKRPC
+import MKTestSupport
 import Testing
 
 @Suite("Sign-ins and other means")

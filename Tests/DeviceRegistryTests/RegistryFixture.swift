@@ -51,45 +51,16 @@ struct RegistryFixture {
                     try await run(RPCInProcessCaller(services: [service]))
                     return
                 }
-                try await withNetworkCaller(serving: service) { caller in try await run(caller) }
+                try await LoopbackRPC.serving([service], logger: Logger(label: "device-registry-test")) { caller in
+                    try await run(caller)
+                }
             }
-        }
-    }
-
-    /// Serves `service` on a loopback port for the duration of `body`, which gets a client for it.
-    static func withNetworkCaller(
-        serving service: any RPCService, _ body: (any RPCCaller) async throws -> Void
-    ) async throws {
-        let logger = Logger(label: "device-registry-test")
-        let server = RPCServer(host: "127.0.0.1", port: 0, services: [service], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            guard let port = try await server.listeningAddress().port else {
-                throw RPCError(.internal, "the server has no port")
-            }
-            let client = RPCClient(host: "127.0.0.1", port: port, logger: logger)
-            do {
-                try await body(client)
-            } catch {
-                client.shutdown()
-                group.cancelAll()
-                throw error
-            }
-            client.shutdown()
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
         }
     }
 
     /// Every row of every registry table, as text, for before/after comparisons.
     func snapshot() async throws -> [String: [String]] {
-        var result: [String: [String]] = [:]
-        for table in Self.tables {
-            let rows = try await database.query(
-                "SELECT t::text FROM \(identifier: table) AS t ORDER BY 1")
-            result[table] = try rows.decode(String.self)
-        }
-        return result
+        try await TestDatabase.snapshot(of: Self.tables, in: database)
     }
 
     /// A random subject.
@@ -139,21 +110,5 @@ struct RegistryFixture {
     func outboxEvents() async throws -> [Mk_Events_V1_Event] {
         let rows = try await database.query("SELECT payload FROM outbox_event ORDER BY sequence")
         return try rows.decode([UInt8].self).map { try Mk_Events_V1_Event(serializedBytes: $0) }
-    }
-}
-
-/// Awaits `body` and returns the `RPCError` it throws; fails the test when it succeeds.
-func rpcError(_ body: () async throws -> some Any, sourceLocation: SourceLocation = #_sourceLocation) async
-    -> RPCError?
-{
-    do {
-        _ = try await body()
-        Issue.record("expected an RPCError, the call succeeded", sourceLocation: sourceLocation)
-        return nil
-    } catch let error as RPCError {
-        return error
-    } catch {
-        Issue.record("expected an RPCError, got \(error)", sourceLocation: sourceLocation)
-        return nil
     }
 }

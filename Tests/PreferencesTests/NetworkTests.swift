@@ -2,6 +2,7 @@ import Foundation
 import MKContracts
 import MKMessages
 import MKRPC
+import MKTestSupport
 import Preferences
 import Testing
 

@@ -50,32 +50,8 @@ struct PreferencesFixture {
                     try await run(RPCInProcessCaller(services: [service, sink]))
                     return
                 }
-                try await withNetworkCaller(serving: [service, sink]) { caller in try await run(caller) }
+                try await LoopbackRPC.serving([service, sink], logger: logger) { caller in try await run(caller) }
             }
-        }
-    }
-
-    /// Serves `services` on a loopback port for the duration of `body`, which gets a client.
-    static func withNetworkCaller(
-        serving services: [any RPCService], _ body: (any RPCCaller) async throws -> Void
-    ) async throws {
-        let server = RPCServer(host: "127.0.0.1", port: 0, services: services, logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            guard let port = try await server.listeningAddress().port else {
-                throw RPCError(.internal, "the server has no port")
-            }
-            let client = RPCClient(host: "127.0.0.1", port: port, logger: logger)
-            do {
-                try await body(client)
-            } catch {
-                client.shutdown()
-                group.cancelAll()
-                throw error
-            }
-            client.shutdown()
-            server.beginGracefulShutdown()
-            try await group.waitForAll()
         }
     }
 
@@ -93,12 +69,7 @@ struct PreferencesFixture {
 
     /// Every row of every table, as text, for before/after comparisons.
     func snapshot() async throws -> [String: [String]] {
-        var result: [String: [String]] = [:]
-        for table in Self.tables {
-            let rows = try await database.query("SELECT t::text FROM \(identifier: table) AS t ORDER BY 1")
-            result[table] = try rows.decode(String.self)
-        }
-        return result
+        try await TestDatabase.snapshot(of: Self.tables, in: database)
     }
 
     /// A random subject.
@@ -216,21 +187,5 @@ struct PreferencesFixture {
             ORDER BY notification.created_at, delivery.position
             """
         ).decode((Int32, String, Int32, String).self).map { ($0.0, $0.1, $0.2, $0.3) }
-    }
-}
-
-/// Awaits `body` and returns the `RPCError` it throws; fails the test when it succeeds.
-func rpcError(_ body: () async throws -> some Any, sourceLocation: SourceLocation = #_sourceLocation) async
-    -> RPCError?
-{
-    do {
-        _ = try await body()
-        Issue.record("expected an RPCError, the call succeeded", sourceLocation: sourceLocation)
-        return nil
-    } catch let error as RPCError {
-        return error
-    } catch {
-        Issue.record("expected an RPCError, got \(error)", sourceLocation: sourceLocation)
-        return nil
     }
 }

@@ -3,6 +3,7 @@ import MKContracts
 import MKMessages
 import MKPostgres
 import MKRPC
+import MKTestSupport
 import Preferences
 import Testing
 

@@ -1,5 +1,6 @@
 internal import Foundation
 internal import MKMessages
+internal import MKServiceRuntime
 
 /// Builds the events the BOK service publishes.
 enum BokEvents {

@@ -1,10 +1,8 @@
 internal import Logging
-internal import MKPostgres
 internal import MKRPC
 
-/// The service's domain errors, and the one place where any error becomes a wire status: domain
-/// errors pass through, a database that cannot be reached is UNAVAILABLE, anything else is
-/// INTERNAL with its detail only in the log under the trace id. No message ever holds a code.
+/// The service's domain errors; `ServiceFailure` turns every other error into a wire status.
+/// No message ever holds a code.
 enum BokFailure {
     /// The citizen has no BOK.
     static let noBok = RPCError(.failedPrecondition, "The citizen has no BOK.", reason: "NO_BOK")
@@ -63,27 +61,5 @@ enum BokFailure {
             return error
         }
         return RPCError(.unavailable, "The \(peer) is unavailable; try again.")
-    }
-
-    /// The status `error` reaches the caller as.
-    static func rpcError(for error: any Error, logger: Logger) -> RPCError {
-        if let transaction = error as? PostgresTransactionError {
-            return rpcError(for: transaction.underlying, logger: logger)
-        }
-        if let convertible = error as? any RPCErrorConvertible {
-            return convertible.rpcError
-        }
-        if error is CancellationError {
-            return RPCError(.cancelled, "The call was cancelled.")
-        }
-        if let postgres = error as? PostgresError, postgres.isConnectionError {
-            logger.warning("database unavailable", metadata: ["error": "\(postgres)"])
-            return RPCError(.unavailable, "The BOK service's database is unavailable; try again.")
-        }
-        if let postgres = error as? PostgresError, postgres.code == .cancelled {
-            return RPCError(.cancelled, "The call was cancelled.")
-        }
-        logger.error("internal error", metadata: ["error": "\(error)"])
-        return RPCError(.internal, "internal error")
     }
 }

@@ -4,6 +4,7 @@ public import MKContracts
 public import MKMessages
 public import MKPostgres
 public import MKRPC
+public import MKServiceRuntime
 internal import NIOPosix
 
 /// The `mk.bok.v1.Bok` service: validates each request (INVALID_ARGUMENT naming the field, before
@@ -26,7 +27,7 @@ public struct BokService: Mk_Bok_V1_Bok.ServiceProtocol {
         registry: any RPCCaller,
         preferences: any RPCCaller,
         configuration: BokConfiguration = BokConfiguration(),
-        clock: any BokClock = SystemBokClock()
+        clock: any WallClock = SystemWallClock()
     ) {
         let hasher = CredentialHasher(
             parameters: configuration.argon2,
@@ -55,7 +56,7 @@ public struct BokService: Mk_Bok_V1_Bok.ServiceProtocol {
         do {
             return try await body()
         } catch {
-            throw BokFailure.rpcError(for: error, logger: context.logger)
+            throw ServiceFailure.rpcError(for: error, service: "BOK service", logger: context.logger)
         }
     }
 
@@ -65,7 +66,7 @@ public struct BokService: Mk_Bok_V1_Bok.ServiceProtocol {
     {
         try await serve(context) {
             let office = try BokValidation.office(request.office, counterRequired: false)
-            let subject = try BokValidation.subject(request.subject)
+            let subject = try RequestValidation.subject(request.subject)
             let code = try BokValidation.code(request.code, field: "code")
             guard try await !store.hasBok(subject) else { throw BokFailure.bokExists }
             let stored = try await hasher.withPermit(deadline: context.deadline) {
@@ -82,7 +83,7 @@ public struct BokService: Mk_Bok_V1_Bok.ServiceProtocol {
     {
         try await serve(context) {
             let office = try BokValidation.office(request.office, counterRequired: false)
-            let subject = try BokValidation.subject(request.subject)
+            let subject = try RequestValidation.subject(request.subject)
             let code = try BokValidation.code(request.newCode, field: "new_code")
             guard try await store.hasBok(subject) else { throw BokFailure.noBokToReplace }
             let stored = try await hasher.withPermit(deadline: context.deadline) {
@@ -99,7 +100,7 @@ public struct BokService: Mk_Bok_V1_Bok.ServiceProtocol {
     {
         try await serve(context) {
             let office = try BokValidation.office(request.office, counterRequired: false)
-            let subject = try BokValidation.subject(request.subject)
+            let subject = try RequestValidation.subject(request.subject)
             try await store.clearBok(for: subject, office: office, origin: CallOrigin(context))
             return Mk_Bok_V1_ClearBokResponse(state: .none)
         }
@@ -110,7 +111,7 @@ public struct BokService: Mk_Bok_V1_Bok.ServiceProtocol {
         -> Mk_Bok_V1_GetBokStatusResponse
     {
         try await serve(context) {
-            let subject = try BokValidation.subject(request.subject)
+            let subject = try RequestValidation.subject(request.subject)
             let status = try await store.status(of: subject)
             return Mk_Bok_V1_GetBokStatusResponse(state: status.state, attemptsLeft: UInt32(status.attemptsLeft))
         }
@@ -122,7 +123,7 @@ public struct BokService: Mk_Bok_V1_Bok.ServiceProtocol {
     {
         try await serve(context) {
             let office = try BokValidation.office(request.office, counterRequired: true)
-            let subject = try BokValidation.subject(request.subject)
+            let subject = try RequestValidation.subject(request.subject)
             let purpose = try BokValidation.text(request.purpose, field: "purpose", maximum: 200)
             // Cheap refusals first, so a citizen without a usable BOK costs no peer calls.
             switch try await store.status(of: subject).state {
@@ -147,7 +148,7 @@ public struct BokService: Mk_Bok_V1_Bok.ServiceProtocol {
     {
         try await serve(context) {
             let office = try BokValidation.office(request.office, counterRequired: false)
-            let id = try BokValidation.uuid(request.requestId, field: "request_id")
+            let id = try RequestValidation.uuid(request.requestId, field: "request_id")
             let verification = try await store.verification(id, officeID: office.id, origin: CallOrigin(context))
             return Mk_Bok_V1_GetVerificationResponse(verification: verification)
         }
@@ -159,7 +160,7 @@ public struct BokService: Mk_Bok_V1_Bok.ServiceProtocol {
     {
         try await serve(context) {
             let office = try BokValidation.office(request.office, counterRequired: false)
-            let id = try BokValidation.uuid(request.requestId, field: "request_id")
+            let id = try RequestValidation.uuid(request.requestId, field: "request_id")
             let verification = try await store.cancelVerification(id, officeID: office.id, origin: CallOrigin(context))
             return Mk_Bok_V1_CancelVerificationResponse(verification: verification)
         }
@@ -171,8 +172,8 @@ public struct BokService: Mk_Bok_V1_Bok.ServiceProtocol {
         -> Mk_Bok_V1_ListPromptsResponse
     {
         try await serve(context) {
-            let subject = try BokValidation.subject(request.subject)
-            let deviceID = try BokValidation.uuid(request.deviceId, field: "device_id")
+            let subject = try RequestValidation.subject(request.subject)
+            let deviceID = try RequestValidation.uuid(request.deviceId, field: "device_id")
             guard try await peers.isBokPadKey(deviceID, of: subject, logger: context.logger) else {
                 return Mk_Bok_V1_ListPromptsResponse()
             }
@@ -189,25 +190,26 @@ public struct BokService: Mk_Bok_V1_Bok.ServiceProtocol {
     {
         try await serve(context) {
             let requestID = try BokValidation.requestID(request.requestId)
-            let subject = try BokValidation.subject(request.subject)
-            let deviceID = try BokValidation.uuid(request.deviceId, field: "device_id")
+            let subject = try RequestValidation.subject(request.subject)
+            let deviceID = try RequestValidation.uuid(request.deviceId, field: "device_id")
             let counterCode = try BokValidation.counterCode(request.counterCode)
             guard let encrypted = request.encryptedBok else {
-                throw BokValidation.invalid("encrypted_bok", "is required")
+                throw RequestValidation.invalid("encrypted_bok", "is required")
             }
             guard encrypted.keyId == hpkeKey.keyID else { throw BokFailure.unknownHpkeKey }
             guard encrypted.encapsulatedKey.count == 65 else {
-                throw BokValidation.invalid("encrypted_bok.encapsulated_key", "must be 65 bytes (an X9.63 P-256 point)")
+                throw RequestValidation.invalid(
+                    "encrypted_bok.encapsulated_key", "must be 65 bytes (an X9.63 P-256 point)")
             }
             guard (1...BokHpkeKey.maximumCiphertextBytes).contains(encrypted.ciphertext.count) else {
-                throw BokValidation.invalid(
+                throw RequestValidation.invalid(
                     "encrypted_bok.ciphertext", "must be 1 to \(BokHpkeKey.maximumCiphertextBytes) bytes")
             }
             guard request.signedAtUnixMicros > 0 else {
-                throw BokValidation.invalid("signed_at_unix_micros", "is required")
+                throw RequestValidation.invalid("signed_at_unix_micros", "is required")
             }
             guard (1...128).contains(request.signature.count) else {
-                throw BokValidation.invalid("signature", "must be 1 to 128 bytes")
+                throw RequestValidation.invalid("signature", "must be 1 to 128 bytes")
             }
             let payload = BokAnswerSignature.payload(
                 requestID: request.requestId, counterCode: counterCode.text, encapsulatedKey: encrypted.encapsulatedKey,
@@ -251,8 +253,8 @@ public struct BokService: Mk_Bok_V1_Bok.ServiceProtocol {
         _ request: Mk_Bok_V1_ListVerificationHistoryRequest, context: RPCContext
     ) async throws -> Mk_Bok_V1_ListVerificationHistoryResponse {
         try await serve(context) {
-            let subject = try BokValidation.subject(request.subject)
-            guard request.limit <= 200 else { throw BokValidation.invalid("limit", "must be from 0 to 200") }
+            let subject = try RequestValidation.subject(request.subject)
+            guard request.limit <= 200 else { throw RequestValidation.invalid("limit", "must be from 0 to 200") }
             let entries = try await store.history(of: subject, limit: request.limit == 0 ? 50 : Int(request.limit))
             return Mk_Bok_V1_ListVerificationHistoryResponse(entries: entries)
         }

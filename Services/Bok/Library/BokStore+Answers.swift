@@ -1,5 +1,6 @@
 internal import Foundation
 internal import MKPostgres
+internal import MKServiceRuntime
 
 extension BokStore {
     /// An answer that claimed its request: the request is `answering` and one failure is already

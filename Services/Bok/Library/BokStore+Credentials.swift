@@ -1,6 +1,7 @@
 internal import Foundation
 internal import MKMessages
 internal import MKPostgres
+internal import MKServiceRuntime
 
 extension BokStore {
     /// The citizen's BOK state and wrong answers left.

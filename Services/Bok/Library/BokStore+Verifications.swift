@@ -1,6 +1,7 @@
 internal import Foundation
 internal import MKMessages
 internal import MKPostgres
+internal import MKServiceRuntime
 
 extension BokStore {
     /// A started verification.
@@ -193,7 +194,8 @@ extension BokStore {
                 guard (request.status == .pending && request.expiresAt <= now) || stuck else { return false }
                 let left = Self.attemptsLeft(failures: try await failures(of: subject, on: connection))
                 return try await close(
-                    request, as: .expired, attemptsLeft: left, deviceID: nil, origin: .service, at: now, on: connection)
+                    request, as: .expired, attemptsLeft: left, deviceID: nil, origin: CallOrigin(service: "bok"),
+                    at: now, on: connection)
             }
             closed += done ? 1 : 0
         }

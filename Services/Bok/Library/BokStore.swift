@@ -2,6 +2,7 @@ internal import Foundation
 internal import MKEvents
 internal import MKMessages
 internal import MKPostgres
+internal import MKServiceRuntime
 
 /// The BOK service's data access: every operation is one transaction on the service's schema that
 /// first locks the citizen's `subject` row (so one citizen's changes and their events serialize),
@@ -11,7 +12,7 @@ struct BokStore: Sendable {
     static let maximumFailures = 3
 
     let client: PostgresClient
-    let clock: any BokClock
+    let clock: any WallClock
     let hasher: CredentialHasher
     let configuration: BokConfiguration
 

@@ -1,6 +1,7 @@
 internal import Foundation
 internal import MKMessages
 internal import MKPostgres
+internal import MKServiceRuntime
 
 /// A `verification` row.
 struct VerificationRecord: Sendable {

@@ -1,6 +1,7 @@
 internal import Foundation
 internal import MKMessages
 internal import MKPostgres
+internal import MKServiceRuntime
 
 /// A `device` row as the registry lists it.
 struct DeviceRecord: Sendable {

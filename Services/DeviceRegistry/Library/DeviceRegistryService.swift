@@ -4,6 +4,7 @@ public import MKMessages
 public import MKContracts
 public import MKPostgres
 public import MKRPC
+public import MKServiceRuntime
 
 /// The `mk.registry.v1.DeviceRegistry` service: validates each request (INVALID_ARGUMENT naming
 /// the field, before touching the database), runs it as one transaction, and turns every failure
@@ -31,7 +32,7 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         do {
             return try await body()
         } catch {
-            throw RegistryFailure.rpcError(for: error, logger: context.logger)
+            throw ServiceFailure.rpcError(for: error, service: "device registry", logger: context.logger)
         }
     }
 
@@ -40,7 +41,7 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         _ request: Mk_Registry_V1_StartPairingRequest, context: RPCContext
     ) async throws -> Mk_Registry_V1_StartPairingResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
+            let subject = try RequestValidation.subject(request.subject)
             let issued = try await store.startPairing(subject: subject, origin: CallOrigin(context))
             var response = Mk_Registry_V1_StartPairingResponse()
             response.pairingId = issued.id.uuidString.lowercased()
@@ -55,8 +56,8 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         _ request: Mk_Registry_V1_GetPairingRequest, context: RPCContext
     ) async throws -> Mk_Registry_V1_GetPairingResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
-            let pairingID = try Validation.uuid(request.pairingId, field: "pairing_id")
+            let subject = try RequestValidation.subject(request.subject)
+            let pairingID = try RequestValidation.uuid(request.pairingId, field: "pairing_id")
             return try await store.pairing(pairingID, of: subject)
         }
     }
@@ -67,17 +68,19 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
     ) async throws -> Mk_Registry_V1_CompletePairingResponse {
         try await serve(context) {
             guard let code = ActivationCode.parse(request.activationCode) else {
-                throw Validation.invalid(
+                throw RequestValidation.invalid(
                     "activation_code", "must be \(ActivationCode.length) characters of \(String(ActivationCode.alphabet))")
             }
             guard request.platform == .android || request.platform == .ios else {
-                throw Validation.invalid("platform", "must be ANDROID or IOS")
+                throw RequestValidation.invalid("platform", "must be ANDROID or IOS")
             }
             guard let publicKey = DeviceKey(x963: request.publicKey) else {
-                throw Validation.invalid("public_key", "must be a P-256 public key in X9.63 uncompressed form (65 bytes)")
+                throw RequestValidation.invalid(
+                    "public_key", "must be a P-256 public key in X9.63 uncompressed form (65 bytes)")
             }
             guard request.pushToken.utf8.count <= Validation.maximumPushTokenBytes else {
-                throw Validation.invalid("push_token", "must be at most \(Validation.maximumPushTokenBytes) bytes")
+                throw RequestValidation.invalid(
+                    "push_token", "must be at most \(Validation.maximumPushTokenBytes) bytes")
             }
             let device = RegistryStore.NewDevice(
                 deviceName: try Validation.visibleText(request.deviceName, field: "device_name", maximum: 64),
@@ -99,7 +102,7 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         _ request: Mk_Registry_V1_ListDevicesRequest, context: RPCContext
     ) async throws -> Mk_Registry_V1_ListDevicesResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
+            let subject = try RequestValidation.subject(request.subject)
             var response = Mk_Registry_V1_ListDevicesResponse()
             response.devices = try await store.activeDevices(of: subject).map(\.message)
             return response
@@ -111,8 +114,8 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         _ request: Mk_Registry_V1_GetDeviceRequest, context: RPCContext
     ) async throws -> Mk_Registry_V1_GetDeviceResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
-            let deviceID = try Validation.uuid(request.deviceId, field: "device_id")
+            let subject = try RequestValidation.subject(request.subject)
+            let deviceID = try RequestValidation.uuid(request.deviceId, field: "device_id")
             var response = Mk_Registry_V1_GetDeviceResponse()
             response.device = try await store.activeDevice(deviceID, of: subject).message
             return response
@@ -124,8 +127,8 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         _ request: Mk_Registry_V1_RenameDeviceRequest, context: RPCContext
     ) async throws -> Mk_Registry_V1_RenameDeviceResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
-            let deviceID = try Validation.uuid(request.deviceId, field: "device_id")
+            let subject = try RequestValidation.subject(request.subject)
+            let deviceID = try RequestValidation.uuid(request.deviceId, field: "device_id")
             let name = DisplayName.trimmed(request.displayName)
             if !name.isEmpty {
                 try DisplayName.check(name, field: "display_name")
@@ -143,13 +146,13 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         _ request: Mk_Registry_V1_UnpairDeviceRequest, context: RPCContext
     ) async throws -> Mk_Registry_V1_UnpairDeviceResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
-            let deviceID = try Validation.uuid(request.deviceId, field: "device_id")
+            let subject = try RequestValidation.subject(request.subject)
+            let deviceID = try RequestValidation.uuid(request.deviceId, field: "device_id")
             let reason: Mk_Registry_V1_UnpairReason
             switch request.reason {
             case .unspecified, .citizen: reason = .citizen
             case .notMe, .operator: reason = request.reason
-            case .unrecognized: throw Validation.invalid("reason", "must be CITIZEN, NOT_ME or OPERATOR")
+            case .unrecognized: throw RequestValidation.invalid("reason", "must be CITIZEN, NOT_ME or OPERATOR")
             }
             let outcome = try await store.unpair(
                 deviceID, of: subject, confirmLastMeans: request.confirmLastMeans, reason: reason,
@@ -166,8 +169,8 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         _ request: Mk_Registry_V1_CheckLastMeansRequest, context: RPCContext
     ) async throws -> Mk_Registry_V1_CheckLastMeansResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
-            let deviceID = try Validation.uuid(request.deviceId, field: "device_id")
+            let subject = try RequestValidation.subject(request.subject)
+            let deviceID = try RequestValidation.uuid(request.deviceId, field: "device_id")
             var response = Mk_Registry_V1_CheckLastMeansResponse()
             response.lastMeans = try await store.isLastMeans(deviceID, of: subject)
             return response
@@ -179,10 +182,10 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         _ request: Mk_Registry_V1_ListDeviceHistoryRequest, context: RPCContext
     ) async throws -> Mk_Registry_V1_ListDeviceHistoryResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
-            guard request.limit <= 500 else { throw Validation.invalid("limit", "must be from 0 to 500") }
+            let subject = try RequestValidation.subject(request.subject)
+            guard request.limit <= 500 else { throw RequestValidation.invalid("limit", "must be from 0 to 500") }
             guard request.beforeUnixMicros >= 0 else {
-                throw Validation.invalid("before_unix_micros", "must not be negative")
+                throw RequestValidation.invalid("before_unix_micros", "must not be negative")
             }
             var response = Mk_Registry_V1_ListDeviceHistoryResponse()
             response.entries = try await store.history(
@@ -197,20 +200,22 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         _ request: Mk_Registry_V1_RecordUseRequest, context: RPCContext
     ) async throws -> Mk_Registry_V1_RecordUseResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
+            let subject = try RequestValidation.subject(request.subject)
             let deviceID: UUID?
             switch request.means {
             case .mobileKey:
-                deviceID = try Validation.uuid(request.deviceId, field: "device_id")
+                deviceID = try RequestValidation.uuid(request.deviceId, field: "device_id")
             case .eop, .bankIdentity, .niaId, .other:
                 guard request.deviceId.isEmpty else {
-                    throw Validation.invalid("device_id", "must be empty unless means is MOBILE_KEY")
+                    throw RequestValidation.invalid("device_id", "must be empty unless means is MOBILE_KEY")
                 }
                 deviceID = nil
             case .unspecified, .unrecognized:
-                throw Validation.invalid("means", "must be MOBILE_KEY, EOP, BANK_IDENTITY, NIA_ID or OTHER")
+                throw RequestValidation.invalid("means", "must be MOBILE_KEY, EOP, BANK_IDENTITY, NIA_ID or OTHER")
             }
-            guard request.atUnixMicros >= 0 else { throw Validation.invalid("at_unix_micros", "must not be negative") }
+            guard request.atUnixMicros >= 0 else {
+                throw RequestValidation.invalid("at_unix_micros", "must not be negative")
+            }
             let signIn = RegistryStore.SignIn(
                 subject: subject,
                 means: request.means,
@@ -229,7 +234,7 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         _ request: Mk_Registry_V1_ListMeansRequest, context: RPCContext
     ) async throws -> Mk_Registry_V1_ListMeansResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
+            let subject = try RequestValidation.subject(request.subject)
             var response = Mk_Registry_V1_ListMeansResponse()
             response.means = try await store.knownMeans(of: subject)
             return response
@@ -241,7 +246,7 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         _ request: Mk_Registry_V1_IssueChallengeRequest, context: RPCContext
     ) async throws -> Mk_Registry_V1_IssueChallengeResponse {
         try await serve(context) {
-            let deviceID = try Validation.uuid(request.deviceId, field: "device_id")
+            let deviceID = try RequestValidation.uuid(request.deviceId, field: "device_id")
             let issued = try await store.issueChallenge(for: deviceID, origin: CallOrigin(context))
             var response = Mk_Registry_V1_IssueChallengeResponse()
             response.challengeId = issued.id.uuidString.lowercased()
@@ -256,32 +261,32 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         _ request: Mk_Registry_V1_VerifyDeviceSignatureRequest, context: RPCContext
     ) async throws -> Mk_Registry_V1_VerifyDeviceSignatureResponse {
         try await serve(context) {
-            let deviceID = try Validation.uuid(request.deviceId, field: "device_id")
+            let deviceID = try RequestValidation.uuid(request.deviceId, field: "device_id")
             guard (1...DeviceKey.maximumSignatureBytes).contains(request.signature.count) else {
-                throw Validation.invalid("signature", "must be 1 to \(DeviceKey.maximumSignatureBytes) bytes")
+                throw RequestValidation.invalid("signature", "must be 1 to \(DeviceKey.maximumSignatureBytes) bytes")
             }
             let owner: String?
             switch (request.challenge, request.signedPayload) {
             case (let challenge?, nil):
-                let challengeID = try Validation.uuid(challenge.challengeId, field: "challenge.challenge_id")
+                let challengeID = try RequestValidation.uuid(challenge.challengeId, field: "challenge.challenge_id")
                 owner = try await store.verifyChallenge(
                     challengeID, deviceID: deviceID, signature: request.signature, origin: CallOrigin(context))
             case (nil, let signed?):
                 guard signed.payload.count <= DeviceKey.maximumPayloadBytes,
                     signed.payload.starts(with: DeviceKey.requestDomain)
                 else {
-                    throw Validation.invalid(
+                    throw RequestValidation.invalid(
                         "signed_payload.payload",
                         "must start with \"mk-request-v1\" and be at most \(DeviceKey.maximumPayloadBytes) bytes")
                 }
                 guard signed.signedAtUnixMicros > 0 else {
-                    throw Validation.invalid("signed_payload.signed_at_unix_micros", "is required")
+                    throw RequestValidation.invalid("signed_payload.signed_at_unix_micros", "is required")
                 }
                 owner = try await store.verifySignedPayload(
                     signed.payload, signedAt: UnixMicros.date(signed.signedAtUnixMicros), deviceID: deviceID,
                     signature: request.signature)
             default:
-                throw Validation.invalid("challenge", "exactly one of challenge and signed_payload must be set")
+                throw RequestValidation.invalid("challenge", "exactly one of challenge and signed_payload must be set")
             }
             var response = Mk_Registry_V1_VerifyDeviceSignatureResponse()
             response.valid = owner != nil

@@ -26,12 +26,7 @@ public struct DeviceRegistrySettings: Sendable {
 
     /// Reads and validates every setting.
     public init(environment: EnvironmentSettings) throws {
-        let url = try environment.string(PostgresConfiguration.environmentVariable)
-        do {
-            database = try PostgresConfiguration(url: url)
-        } catch {
-            throw ConfigurationError(setting: "DATABASE_URL", problem: "is not a usable PostgreSQL URL: \(error)")
-        }
+        database = try environment.database()
         listenAddress = try environment.address("LISTEN_ADDR", default: "127.0.0.1:7101")
         adminAddress = try environment.address("ADMIN_ADDR", default: "127.0.0.1:9101")
         logLevel = try ProcessBootstrap.logLevel(try environment.string("LOG_LEVEL", default: "info"))

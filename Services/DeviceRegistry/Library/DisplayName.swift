@@ -1,4 +1,5 @@
 internal import MKRPC
+internal import MKServiceRuntime
 
 /// The rules for names a citizen or an app gives a key: 1 to 64 characters (grapheme clusters,
 /// not bytes) after trimming white space, any script and emoji, but nothing invisible or
@@ -22,12 +23,13 @@ enum DisplayName {
     /// character (emoji ZWJ sequences, flags, Persian ZWNJ), never on their own.
     static func check(_ name: String, field: String, maximum: Int = maximumCharacters) throws(RPCError) {
         guard name.count <= maximum, name.utf8.count <= maximum * 64 else {
-            throw Validation.invalid(field, "must be at most \(maximum) characters")
+            throw RequestValidation.invalid(field, "must be at most \(maximum) characters")
         }
         for character in name {
             for (position, scalar) in character.unicodeScalars.enumerated() {
                 guard isAllowed(scalar, insideCharacter: position > 0) else {
-                    throw Validation.invalid(field, "must not contain control or invisible formatting characters")
+                    throw RequestValidation.invalid(
+                        field, "must not contain control or invisible formatting characters")
                 }
             }
         }

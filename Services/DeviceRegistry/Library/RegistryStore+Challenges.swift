@@ -2,6 +2,7 @@ internal import Crypto
 internal import Foundation
 internal import MKMessages
 internal import MKPostgres
+internal import MKServiceRuntime
 
 extension RegistryStore {
     /// How long a challenge works.

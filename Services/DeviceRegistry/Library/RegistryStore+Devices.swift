@@ -2,6 +2,7 @@ internal import Foundation
 internal import MKMessages
 internal import MKPostgres
 internal import MKRPC
+internal import MKServiceRuntime
 
 extension RegistryStore {
     /// The subject's active keys, oldest pairing first.

@@ -1,6 +1,7 @@
 internal import Foundation
 internal import MKMessages
 internal import MKPostgres
+internal import MKServiceRuntime
 
 extension RegistryStore {
     /// A validated sign-in report.

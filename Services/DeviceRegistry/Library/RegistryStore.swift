@@ -3,6 +3,7 @@ internal import Logging
 internal import MKEvents
 internal import MKMessages
 internal import MKPostgres
+internal import MKServiceRuntime
 
 /// The registry's data access: every operation is one transaction on the service's schema, with
 /// the time taken once from the injected clock and passed in as a parameter (never `now()`), so

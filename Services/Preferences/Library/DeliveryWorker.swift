@@ -2,6 +2,7 @@ internal import Foundation
 public import Logging
 internal import MKMessages
 public import MKPostgres
+public import MKServiceRuntime
 internal import Metrics
 public import ServiceLifecycle
 

@@ -2,6 +2,7 @@ public import MKContracts
 public import MKMessages
 public import MKPostgres
 public import MKRPC
+public import MKServiceRuntime
 
 /// The `mk.events.v1.EventSink` the Device Registry and BOK relays deliver to. Each event is
 /// applied in its own transaction with its id recorded in the event inbox, so a batch delivered
@@ -19,7 +20,7 @@ public struct PreferencesEventSink: Mk_Events_V1_EventSink.ServiceProtocol {
         _ request: Mk_Events_V1_DeliverEventsRequest, context: RPCContext
     ) async throws -> Mk_Events_V1_DeliverEventsResponse {
         guard (1...100).contains(request.events.count) else {
-            throw Validation.invalid("events", "must hold 1 to 100 events")
+            throw RequestValidation.invalid("events", "must hold 1 to 100 events")
         }
         do {
             var applied: UInt32 = 0
@@ -28,7 +29,7 @@ public struct PreferencesEventSink: Mk_Events_V1_EventSink.ServiceProtocol {
             }
             return Mk_Events_V1_DeliverEventsResponse(applied: applied)
         } catch {
-            throw PreferencesFailure.rpcError(for: error, logger: context.logger)
+            throw ServiceFailure.rpcError(for: error, service: "Preferences service", logger: context.logger)
         }
     }
 }

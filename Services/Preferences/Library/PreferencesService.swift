@@ -4,6 +4,7 @@ public import MKContracts
 public import MKMessages
 public import MKPostgres
 public import MKRPC
+public import MKServiceRuntime
 
 /// The `mk.preferences.v1.Preferences` service: validates each request (INVALID_ARGUMENT naming
 /// the field, before touching the database), runs it as one transaction, and turns every failure
@@ -30,7 +31,7 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         do {
             return try await body()
         } catch {
-            throw PreferencesFailure.rpcError(for: error, logger: context.logger)
+            throw ServiceFailure.rpcError(for: error, service: "Preferences service", logger: context.logger)
         }
     }
 
@@ -39,7 +40,7 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         _ request: Mk_Preferences_V1_GetSettingsRequest, context: RPCContext
     ) async throws -> Mk_Preferences_V1_GetSettingsResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
+            let subject = try RequestValidation.subject(request.subject)
             return Mk_Preferences_V1_GetSettingsResponse(settings: try await store.settings(of: subject))
         }
     }
@@ -49,8 +50,8 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         _ request: Mk_Preferences_V1_SaveSettingsRequest, context: RPCContext
     ) async throws -> Mk_Preferences_V1_SaveSettingsResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
-            guard let settings = request.settings else { throw Validation.invalid("settings", "is required") }
+            let subject = try RequestValidation.subject(request.subject)
+            guard let settings = request.settings else { throw RequestValidation.invalid("settings", "is required") }
             let grid = try Self.grid(settings)
             let saved = try await store.saveSettings(grid, of: subject, origin: CallOrigin(context))
             return Mk_Preferences_V1_SaveSettingsResponse(settings: saved)
@@ -66,27 +67,27 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
             let field = "settings.contacts[\(index)].channel"
             switch row.channel {
             case .email:
-                guard email == nil else { throw Validation.invalid(field, "names EMAIL twice") }
+                guard email == nil else { throw RequestValidation.invalid(field, "names EMAIL twice") }
                 email = row.informative
             case .sms:
-                guard sms == nil else { throw Validation.invalid(field, "names SMS twice") }
+                guard sms == nil else { throw RequestValidation.invalid(field, "names SMS twice") }
                 sms = row.informative
             case .device:
-                throw Validation.invalid(
+                throw RequestValidation.invalid(
                     field, "must be EMAIL or SMS; login notices and BOK-pad exist only for mobile keys (settings.devices)")
             case .unspecified, .unrecognized:
-                throw Validation.invalid(field, "must be EMAIL or SMS")
+                throw RequestValidation.invalid(field, "must be EMAIL or SMS")
             }
         }
         guard let email, let sms else {
-            throw Validation.invalid("settings.contacts", "must contain exactly one EMAIL and one SMS row")
+            throw RequestValidation.invalid("settings.contacts", "must contain exactly one EMAIL and one SMS row")
         }
         var seen: Set<UUID> = []
         var devices: [(id: UUID, informative: Bool, login: Bool, bokPad: Bool)] = []
         for (index, row) in settings.devices.enumerated() {
             let field = "settings.devices[\(index)].device_id"
-            let id = try Validation.uuid(row.deviceId, field: field)
-            guard seen.insert(id).inserted else { throw Validation.invalid(field, "names a key twice") }
+            let id = try RequestValidation.uuid(row.deviceId, field: field)
+            guard seen.insert(id).inserted else { throw RequestValidation.invalid(field, "names a key twice") }
             devices.append((id, row.informative, row.login, row.bokPad))
         }
         return PreferencesStore.Grid(
@@ -98,7 +99,7 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         _ request: Mk_Preferences_V1_GetContactsRequest, context: RPCContext
     ) async throws -> Mk_Preferences_V1_GetContactsResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
+            let subject = try RequestValidation.subject(request.subject)
             return Mk_Preferences_V1_GetContactsResponse(contacts: try await store.contacts(of: subject))
         }
     }
@@ -108,8 +109,8 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         _ request: Mk_Preferences_V1_SaveContactsRequest, context: RPCContext
     ) async throws -> Mk_Preferences_V1_SaveContactsResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
-            guard let contacts = request.contacts else { throw Validation.invalid("contacts", "is required") }
+            let subject = try RequestValidation.subject(request.subject)
+            guard let contacts = request.contacts else { throw RequestValidation.invalid("contacts", "is required") }
             let email =
                 contacts.email.trimmingCharacters(in: .whitespaces).isEmpty
                 ? nil : try EmailAddress(parsing: contacts.email, field: "contacts.email")
@@ -127,12 +128,13 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
     ) async throws -> Mk_Preferences_V1_SendInformativeResponse {
         try await serve(context) {
             let informative = PreferencesStore.Informative(
-                authorityID: try Validation.token(request.authorityId, field: "authority_id", maximum: 64),
+                authorityID: try RequestValidation.identifier(request.authorityId, field: "authority_id", maximum: 64),
                 authorityName: try Validation.text(request.authorityName, field: "authority_name", minimum: 1, maximum: 200),
-                subject: try Validation.subject(request.subject),
+                subject: try RequestValidation.subject(request.subject),
                 title: try Validation.text(request.title, field: "title", minimum: 1, maximum: 200),
                 body: try Validation.text(request.body, field: "body", minimum: 1, maximum: 4000, multiline: true),
-                idempotencyKey: try Validation.token(request.idempotencyKey, field: "idempotency_key", maximum: 128))
+                idempotencyKey: try RequestValidation.identifier(
+                    request.idempotencyKey, field: "idempotency_key", maximum: 128))
             let accepted = try await store.sendInformative(informative, origin: CallOrigin(context))
             return Mk_Preferences_V1_SendInformativeResponse(
                 notificationId: accepted.id.uuidString.lowercased(), channels: accepted.channels)
@@ -144,8 +146,8 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         _ request: Mk_Preferences_V1_GetNotificationStatusRequest, context: RPCContext
     ) async throws -> Mk_Preferences_V1_GetNotificationStatusResponse {
         try await serve(context) {
-            let authority = try Validation.token(request.authorityId, field: "authority_id", maximum: 64)
-            let id = try Validation.uuid(request.notificationId, field: "notification_id")
+            let authority = try RequestValidation.identifier(request.authorityId, field: "authority_id", maximum: 64)
+            let id = try RequestValidation.uuid(request.notificationId, field: "notification_id")
             return Mk_Preferences_V1_GetNotificationStatusResponse(
                 channels: try await store.notificationStatus(id, authorityID: authority))
         }
@@ -159,20 +161,22 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         _ request: Mk_Preferences_V1_NotifyLoginRequest, context: RPCContext
     ) async throws -> Mk_Preferences_V1_NotifyLoginResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
+            let subject = try RequestValidation.subject(request.subject)
             guard Self.meansNames.contains(request.means) else {
-                throw Validation.invalid("means", "must be MOBILE_KEY, EOP, BANK_IDENTITY, NIA_ID or OTHER")
+                throw RequestValidation.invalid("means", "must be MOBILE_KEY, EOP, BANK_IDENTITY, NIA_ID or OTHER")
             }
             if request.means == "MOBILE_KEY" {
-                _ = try Validation.uuid(request.deviceId, field: "device_id")
+                _ = try RequestValidation.uuid(request.deviceId, field: "device_id")
             } else if !request.deviceId.isEmpty {
-                throw Validation.invalid("device_id", "must be empty unless means is MOBILE_KEY")
+                throw RequestValidation.invalid("device_id", "must be empty unless means is MOBILE_KEY")
             }
-            guard request.atUnixMicros >= 0 else { throw Validation.invalid("at_unix_micros", "must not be negative") }
+            guard request.atUnixMicros >= 0 else {
+                throw RequestValidation.invalid("at_unix_micros", "must not be negative")
+            }
             let origin = request.origin.isEmpty
                 ? "" : try Validation.text(request.origin, field: "origin", minimum: 0, maximum: 200)
             let eventID = request.eventId.isEmpty
-                ? nil : try Validation.token(request.eventId, field: "event_id", maximum: 128)
+                ? nil : try RequestValidation.identifier(request.eventId, field: "event_id", maximum: 128)
             let login = PreferencesStore.Login(
                 subject: subject, means: request.means,
                 at: request.atUnixMicros == 0 ? nil : UnixMicros.date(request.atUnixMicros), origin: origin,
@@ -187,9 +191,9 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         _ request: Mk_Preferences_V1_ListInboxRequest, context: RPCContext
     ) async throws -> Mk_Preferences_V1_ListInboxResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
-            let device = try Validation.uuid(request.deviceId, field: "device_id")
-            guard request.limit <= 100 else { throw Validation.invalid("limit", "must be from 0 to 100") }
+            let subject = try RequestValidation.subject(request.subject)
+            let device = try RequestValidation.uuid(request.deviceId, field: "device_id")
+            guard request.limit <= 100 else { throw RequestValidation.invalid("limit", "must be from 0 to 100") }
             let messages = try await store.inbox(
                 of: device, subject: subject, limit: request.limit == 0 ? 50 : Int(request.limit))
             return Mk_Preferences_V1_ListInboxResponse(messages: messages)
@@ -201,14 +205,14 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         _ request: Mk_Preferences_V1_AckInboxRequest, context: RPCContext
     ) async throws -> Mk_Preferences_V1_AckInboxResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
-            let device = try Validation.uuid(request.deviceId, field: "device_id")
+            let subject = try RequestValidation.subject(request.subject)
+            let device = try RequestValidation.uuid(request.deviceId, field: "device_id")
             guard (1...100).contains(request.messageIds.count) else {
-                throw Validation.invalid("message_ids", "must hold 1 to 100 ids")
+                throw RequestValidation.invalid("message_ids", "must hold 1 to 100 ids")
             }
             var ids: [UUID] = []
             for (index, id) in request.messageIds.enumerated() {
-                ids.append(try Validation.uuid(id, field: "message_ids[\(index)]"))
+                ids.append(try RequestValidation.uuid(id, field: "message_ids[\(index)]"))
             }
             let count = try await store.acknowledge(ids, of: device, subject: subject, origin: CallOrigin(context))
             return Mk_Preferences_V1_AckInboxResponse(acknowledged: UInt32(count))
@@ -220,7 +224,7 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         _ request: Mk_Preferences_V1_ListBokPadDevicesRequest, context: RPCContext
     ) async throws -> Mk_Preferences_V1_ListBokPadDevicesResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
+            let subject = try RequestValidation.subject(request.subject)
             return Mk_Preferences_V1_ListBokPadDevicesResponse(deviceIds: try await store.bokPadDevices(of: subject))
         }
     }
@@ -230,8 +234,8 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         _ request: Mk_Preferences_V1_ListNoticesRequest, context: RPCContext
     ) async throws -> Mk_Preferences_V1_ListNoticesResponse {
         try await serve(context) {
-            let subject = try Validation.subject(request.subject)
-            guard request.limit <= 200 else { throw Validation.invalid("limit", "must be from 0 to 200") }
+            let subject = try RequestValidation.subject(request.subject)
+            guard request.limit <= 200 else { throw RequestValidation.invalid("limit", "must be from 0 to 200") }
             let notices = try await store.notices(of: subject, limit: request.limit == 0 ? 50 : Int(request.limit))
             return Mk_Preferences_V1_ListNoticesResponse(notices: notices)
         }

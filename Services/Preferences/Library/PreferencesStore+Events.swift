@@ -3,6 +3,7 @@ internal import Logging
 internal import MKEvents
 internal import MKMessages
 internal import MKPostgres
+internal import MKServiceRuntime
 
 extension PreferencesStore {
     /// Applies one event in its own transaction, at most once per event id. Returns whether it
@@ -14,13 +15,13 @@ extension PreferencesStore {
             return false
         }
         let now = clock.now()
-        let origin = CallOrigin(internal: event.producer.isEmpty ? "event" : String(event.producer.prefix(64)))
+        let origin = CallOrigin(service: event.producer.isEmpty ? "event" : String(event.producer.prefix(64)))
         return try await client.withTransaction { connection in
             guard
                 try await EventInbox.applyOnce(
                     eventID: eventID, producer: String(event.producer.prefix(64)), on: connection)
             else { return false }
-            guard (try? Validation.subject(event.subject)) != nil else {
+            guard (try? RequestValidation.subject(event.subject)) != nil else {
                 logger.warning("event with an invalid subject ignored", metadata: ["event-id": "\(eventID)"])
                 return true
             }

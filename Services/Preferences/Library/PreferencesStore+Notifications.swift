@@ -3,6 +3,7 @@ internal import Foundation
 internal import MKMessages
 internal import MKPostgres
 internal import MKRPC
+internal import MKServiceRuntime
 
 extension PreferencesStore {
     /// A validated informative notification.

@@ -2,6 +2,7 @@ internal import Foundation
 internal import MKMessages
 internal import MKPostgres
 internal import MKRPC
+internal import MKServiceRuntime
 
 extension PreferencesStore {
     /// A validated grid to save.
@@ -58,11 +59,12 @@ extension PreferencesStore {
             }
             let active = Set(try await devices(of: subject, on: connection).compactMap { UUID(uuidString: $0.deviceId) })
             for (index, device) in grid.devices.enumerated() where !active.contains(device.id) {
-                throw Validation.invalid("settings.devices[\(index)].device_id", "is not one of the citizen's active keys")
+                throw RequestValidation.invalid(
+                    "settings.devices[\(index)].device_id", "is not one of the citizen's active keys")
             }
             let missing = active.subtracting(grid.devices.map(\.id)).count
             guard missing == 0 else {
-                throw Validation.invalid("settings.devices", "must list every active key (\(missing) missing)")
+                throw RequestValidation.invalid("settings.devices", "must list every active key (\(missing) missing)")
             }
             try await connection.query(
                 """

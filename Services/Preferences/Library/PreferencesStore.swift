@@ -1,6 +1,7 @@
 internal import Foundation
 internal import MKMessages
 internal import MKPostgres
+internal import MKServiceRuntime
 
 /// The service's data access: every operation is one transaction on the service's schema, with
 /// the time taken once from the injected clock and passed in as a parameter (never `now()`).

@@ -1,4 +1,5 @@
 internal import MKRPC
+internal import MKServiceRuntime
 
 /// A field failed validation: INVALID_ARGUMENT with a message naming the field.
 struct RPCFieldError: Error, RPCErrorConvertible {
@@ -12,5 +13,5 @@ struct RPCFieldError: Error, RPCErrorConvertible {
         self.problem = problem
     }
 
-    var rpcError: RPCError { RPCError(.invalidArgument, "\(field): \(problem)") }
+    var rpcError: RPCError { RequestValidation.invalid(field, problem) }
 }

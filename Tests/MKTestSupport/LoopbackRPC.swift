@@ -1,0 +1,32 @@
+public import Logging
+public import MKRPC
+internal import NIOCore
+
+/// Real RPC over TCP for tests where the network matters.
+public enum LoopbackRPC {
+    /// Serves `services` with an `RPCServer` on 127.0.0.1 (port 0) for the duration of `body`,
+    /// which gets an `RPCClient` for it; the server shuts down gracefully afterwards, or is
+    /// cancelled when `body` throws.
+    public static func serving(
+        _ services: [any RPCService], logger: Logger, _ body: (any RPCCaller) async throws -> Void
+    ) async throws {
+        let server = RPCServer(host: "127.0.0.1", port: 0, services: services, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await server.run() }
+            guard let port = try await server.listeningAddress().port else {
+                throw RPCError(.internal, "the server has no port")
+            }
+            let client = RPCClient(host: "127.0.0.1", port: port, logger: logger)
+            do {
+                try await body(client)
+            } catch {
+                client.shutdown()
+                group.cancelAll()
+                throw error
+            }
+            client.shutdown()
+            server.beginGracefulShutdown()
+            try await group.waitForAll()
+        }
+    }
+}
