@@ -958,28 +958,16 @@ def caller_request(system: System, kind: str, method: str, path: str, body: dict
     return http_request(system.gateway_url, method, path, data, all_headers, timeout)
 
 
-# The gateway paths an office could set a BOK through, tried in order; none exists yet (see set_bok).
-OFFICE_BOK_PATHS = ("/office/v1/bok", "/counter/v1/bok")
-
-
 def set_bok(system: System, subject: str, code: str) -> str:
-    """Sets a citizen's BOK as the demo office. Through the gateway's office API when it has one;
-    otherwise (the gateway has no such endpoint yet) by the BOK service's own `SetBok` call, which
-    is what the office API will do. Returns how it was set."""
-    office = system.callers["office"]
-    for path in OFFICE_BOK_PATHS:
-        response = caller_request(system, "office", "POST", path, {"subject": subject, "code": code})
-        if response.status in (200, 201):
-            return f"gateway {path}"
-        if response.status == 409:
-            return f"gateway {path} (already set)"
-        if response.status not in (404, 405):
-            raise HTTPError(response.status, response.body, f"POST {path}")
-    request = pb_field(1, pb_field(1, office.id) + pb_field(2, office.name)) + pb_field(2, subject) + pb_field(3, code)
-    result = rpc_call(system, "bok", "mk.bok.v1.Bok/SetBok", request)
-    if result.code not in (0, 6):  # OK, ALREADY_EXISTS
-        raise LaunchError(f"SetBok failed: {result.code} {result.message}")
-    return "BOK service SetBok (the gateway has no office BOK endpoint)"
+    """Sets a citizen's BOK as the demo office through the gateway's office API
+    (`POST /office/v1/bok`). Returns how it was set; a BOK already set is left as it is."""
+    path = "/office/v1/bok"
+    response = caller_request(system, "office", "POST", path, {"subject": subject, "code": code})
+    if response.status in (200, 201):
+        return f"gateway {path}"
+    if response.status == 409:
+        return f"gateway {path} (already set)"
+    raise HTTPError(response.status, response.body, f"POST {path}")
 
 
 # MARK: - local peers: SMTP and SMS

@@ -20,13 +20,17 @@ enum OpenAPIChecker {
     ) {
         let paths = document["paths"] as? [String: Any] ?? [:]
         let parts = path.split(separator: "?")[0].split(separator: "/")
-        guard
-            let (_, item) = paths.first(where: { template, _ in
-                let segments = template.split(separator: "/")
-                return segments.count == parts.count
-                    && zip(segments, parts).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
-            }), let operation = (item as? [String: Any])?[method.lowercased()] as? [String: Any]
-        else {
+        // Of the templates matching the path and having the method, the one with the most literal
+        // segments wins (`/office/v1/bok/unblock` over `/office/v1/bok/{subject}`).
+        let operations = paths.compactMap { template, item -> (literals: Int, operation: [String: Any])? in
+            let segments = template.split(separator: "/")
+            guard segments.count == parts.count,
+                zip(segments, parts).allSatisfy({ $0.hasPrefix("{") || $0 == $1 }),
+                let operation = (item as? [String: Any])?[method.lowercased()] as? [String: Any]
+            else { return nil }
+            return (segments.filter { !$0.hasPrefix("{") }.count, operation)
+        }
+        guard let operation = operations.max(by: { $0.literals < $1.literals })?.operation else {
             Issue.record("\(method) \(path) is not in the OpenAPI document", sourceLocation: sourceLocation)
             return
         }

@@ -34,6 +34,7 @@ public func buildRouter(
     CitizenAPIController(dependencies: dependencies).register(routes)
     MobileAppController(dependencies: dependencies).register(routes)
     CounterController(dependencies: dependencies).register(routes)
+    OfficeController(dependencies: dependencies).register(routes)
     AuthorityController(dependencies: dependencies).register(routes)
     IdentityProviderController(dependencies: dependencies).register(routes)
     return router

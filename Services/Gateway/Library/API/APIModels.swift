@@ -198,6 +198,20 @@ enum APIModels {
         var attemptsLeft: Int
     }
 
+    struct SetBok: Codable {
+        var subject: String
+        var code: String
+    }
+
+    struct UnblockBok: Codable {
+        var subject: String
+        var newCode: String
+    }
+
+    struct BokChanged: Codable {
+        var state: String
+    }
+
     struct SendNotification: Codable {
         var subject: String
         var title: String

@@ -8,7 +8,7 @@ enum OpenAPIDocument {
  "info": {
   "title": "Mobilní klíč – gateway",
   "version": "1.0.0",
-  "description": "Citizen, mobile-app, counter, authority and identity-provider APIs. Errors always use the Error schema."
+  "description": "Citizen, mobile-app, counter, office, authority and identity-provider APIs. Errors always use the Error schema."
  },
  "paths": {
   "/api/v1/session": {
@@ -1864,6 +1864,352 @@ enum OpenAPIDocument {
     ]
    }
   },
+  "/office/v1/bok": {
+   "post": {
+    "summary": "Set a citizen's BOK when the identity card is collected (office credentials; the code is never echoed)",
+    "responses": {
+     "201": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BokChanged"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "413": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "415": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "503": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/SetBok"
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "basic": []
+     }
+    ]
+   }
+  },
+  "/office/v1/bok/unblock": {
+   "post": {
+    "summary": "Unblock or replace a citizen's BOK with a new code (office credentials)",
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BokChanged"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "413": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "415": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "503": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": true,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/UnblockBok"
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "basic": []
+     }
+    ]
+   }
+  },
+  "/office/v1/bok/{subject}": {
+   "get": {
+    "summary": "A citizen's BOK state and wrong answers left (office credentials)",
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BokStatus"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "503": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "basic": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "subject",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ]
+   },
+   "delete": {
+    "summary": "Remove a citizen's BOK (office credentials); removing none is not an error",
+    "responses": {
+     "200": {
+      "description": "success",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/BokChanged"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "429": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "503": {
+      "description": "error",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "security": [
+     {
+      "basic": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "subject",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string"
+      }
+     }
+    ]
+   }
+  },
   "/authority/v1/notifications": {
    "post": {
     "summary": "Send an informative notification (Idempotency-Key header)",
@@ -2721,6 +3067,57 @@ enum OpenAPIDocument {
     "required": [
      "state",
      "attemptsLeft"
+    ]
+   },
+   "SetBok": {
+    "type": "object",
+    "properties": {
+     "subject": {
+      "type": "string"
+     },
+     "code": {
+      "type": "string",
+      "pattern": "^[0-9]{4,10}$",
+      "writeOnly": true
+     }
+    },
+    "required": [
+     "subject",
+     "code"
+    ]
+   },
+   "UnblockBok": {
+    "type": "object",
+    "properties": {
+     "subject": {
+      "type": "string"
+     },
+     "newCode": {
+      "type": "string",
+      "pattern": "^[0-9]{4,10}$",
+      "writeOnly": true
+     }
+    },
+    "required": [
+     "subject",
+     "newCode"
+    ]
+   },
+   "BokChanged": {
+    "type": "object",
+    "properties": {
+     "state": {
+      "type": "string",
+      "enum": [
+       "NONE",
+       "ACTIVE",
+       "BLOCKED",
+       "UNSPECIFIED"
+      ]
+     }
+    },
+    "required": [
+     "state"
     ]
    },
    "StartVerification": {
