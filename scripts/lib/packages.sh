@@ -6,11 +6,12 @@ mk_required_packages=(
     libpq-dev postgresql
     libargon2-dev libcurl4-openssl-dev libqrencode-dev
     python3-pip
+    chromium chromium-driver
 )
 
-# Python packages the tests use, as pip-name:import-name: a real SMTP server on loopback, and
-# the Kubernetes schema validator for deploy/.
-mk_required_python_packages=(aiosmtpd:aiosmtpd kubernetes-validate:kubernetes_validate pyyaml:yaml)
+# Python packages the tests use, as pip-name:import-name: a real SMTP server on loopback, the
+# Kubernetes schema validator for deploy/, and Selenium for the browser test (with chromium above).
+mk_required_python_packages=(aiosmtpd:aiosmtpd kubernetes-validate:kubernetes_validate pyyaml:yaml selenium:selenium)
 
 mk_install_packages() {
     local missing=()
