@@ -39,10 +39,18 @@ struct ProtoArena {
 
     /// A NUL-terminated copy of `value`; throws `.interiorNUL` when it contains a NUL.
     func string(_ value: String, message: String, field: String) throws(ProtoError) -> UnsafeMutablePointer<CChar> {
-        var value = value
         var result: UnsafeMutablePointer<CChar>?
-        let status = value.withUTF8 { utf8 in
+        // Native strings are contiguous: read them in place instead of copying the String first.
+        let status: MKProtoCopyStatus
+        if let copied = value.utf8.withContiguousStorageIfAvailable({ utf8 in
             mk_proto_arena_copy_string(pointer, utf8.baseAddress, utf8.count, &result)
+        }) {
+            status = copied
+        } else {
+            var value = value
+            status = value.withUTF8 { utf8 in
+                mk_proto_arena_copy_string(pointer, utf8.baseAddress, utf8.count, &result)
+            }
         }
         switch status {
         case MK_PROTO_COPY_OK:

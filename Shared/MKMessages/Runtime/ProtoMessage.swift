@@ -32,6 +32,10 @@ public protocol ProtoMessage: Sendable, Equatable {
 
 extension ProtoMessage {
     /// Decodes a message from packed protobuf bytes held in any contiguous collection.
+    ///
+    /// Inlinable so that callers specialise it for their concrete message and byte types: the
+    /// unspecialised generic path paid for metadata look-ups and value-witness copies per call.
+    @inlinable
     public init(serializedBytes bytes: some ContiguousBytes) throws(ProtoError) {
         let result: Result<Self, ProtoError> = bytes.withUnsafeBytes { raw in
             Result { () throws(ProtoError) in try Self(serializedBytes: raw) }
@@ -40,6 +44,7 @@ extension ProtoMessage {
     }
 
     /// The packed protobuf bytes of the message.
+    @inlinable
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         let size = try serializedSize()
         var failure: ProtoError?
