@@ -171,8 +171,13 @@ generate_swift() {
 if ! $check; then
     rm -rf "${c_headers:?}" "${c_sources:?}" "$table_header" "$umbrella"
     generate_c "$root"
-    for d in "${swift_dirs[@]}"; do rm -rf "${d:?}"; mkdir -p "$d"; done
-    generate_swift "$root"
+    # The Swift goes to a scratch tree first: the package must stay valid (no empty target) while
+    # mk-protogen is built, and a failed run must leave the committed bindings in place.
+    fresh=$(mktemp -d /tmp/mk-generate.XXXXXX)
+    trap 'rm -rf "$fresh"' EXIT
+    for d in "${swift_dirs[@]}"; do mkdir -p "$fresh/$d"; done
+    generate_swift "$fresh"
+    for d in "${swift_dirs[@]}"; do rm -rf "${d:?}"; mkdir -p "$(dirname "$d")"; cp -R "$fresh/$d" "$d"; done
     echo "generate.sh: regenerated from proto/"
     exit 0
 fi

@@ -254,8 +254,14 @@ struct BokFixture {
         return try await bokDatabase.query("SELECT state FROM verification WHERE id = \(id)").decodeFirst(String.self)
     }
 
-    /// The outbox's BOK outcomes of `subject`, in sequence order.
+    /// How `subject`'s verifications ended and its BOK changed: the outbox's BOK outcomes in
+    /// sequence order without the STARTED notice every start publishes (see ``allOutcomes(_:)``).
     func outcomes(_ subject: String) async throws -> [Mk_Events_V1_BokOutcome] {
+        try await allOutcomes(subject).filter { $0.result != .started }
+    }
+
+    /// Every BOK outcome event of `subject` in the outbox, in sequence order.
+    func allOutcomes(_ subject: String) async throws -> [Mk_Events_V1_BokOutcome] {
         let rows = try await bokDatabase.query(
             "SELECT payload FROM outbox_event WHERE subject = \(subject) ORDER BY sequence")
         return try rows.decode([UInt8].self).map { try Mk_Events_V1_Event(serializedBytes: $0) }.compactMap(\.bokOutcome)

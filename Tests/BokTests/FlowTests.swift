@@ -47,6 +47,12 @@ extension BokSuite {
                 #expect(verification.attemptsLeft == 3)
                 #expect(try await fixture.bok.listPrompts(.init(subject: subject, deviceId: key.deviceID)).prompts.isEmpty)
 
+                let events = try await fixture.allOutcomes(subject)
+                #expect(events.map(\.result) == [.set, .started, .verified])
+                let startedEvent = try #require(events.dropFirst().first)
+                #expect(startedEvent.requestId == started.requestId && startedEvent.deviceId.isEmpty)
+                #expect(startedEvent.officeName == "Magistrát města Brna")
+                #expect(startedEvent.purpose == "Výpis z rejstříku trestů" && startedEvent.attemptsLeft == 3)
                 let outcomes = try await fixture.outcomes(subject)
                 #expect(outcomes.map(\.result) == [.set, .verified])
                 #expect(outcomes.last?.requestId == started.requestId)
@@ -70,7 +76,8 @@ extension BokSuite {
                     .init(office: BokFixture.office, requestId: secondStart.requestId))
                 let delivered = try await relay.deliverBatch(
                     to: OutboxSubscriber(name: "preferences", caller: fixture.preferencesCaller))
-                #expect(delivered == .delivered(1))
+                // The second start's STARTED notice and its cancellation.
+                #expect(delivered == .delivered(2))
             }
         }
 

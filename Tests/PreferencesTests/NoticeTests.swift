@@ -113,6 +113,27 @@ struct NoticeTests {
         }
     }
 
+    @Test func aStartedVerificationPromptsOnlyTheBokPadKeys() async throws {
+        try await PreferencesFixture.with { fixture in
+            let subject = PreferencesFixture.newSubject()
+            let keys = try await fixture.pairKeys(2, for: subject)
+            var grid = try await fixture.settings(subject)
+            grid.devices[1].bokPad = false
+            try await fixture.save(subject, grid)
+            var event = PreferencesFixture.event(.bokOutcome, subject: subject, producer: "bok")
+            event.bokOutcome = Mk_Events_V1_BokOutcome(
+                requestId: UUID().uuidString.lowercased(), result: .started, officeName: "Magistrát města Brna",
+                purpose: "Převzetí cestovního pasu", attemptsLeft: 3, deviceId: "")
+            try await fixture.deliver(event)
+            let prompted = try await fixture.inbox(subject, keys[0]).filter { $0.kind == .bok }
+            #expect(prompted.count == 1)
+            #expect(prompted.first?.body.contains("žádá přepážka Magistrát města Brna") == true)
+            #expect(prompted.first?.body.contains("Převzetí cestovního pasu") == true)
+            #expect(try await fixture.inbox(subject, keys[1]).filter { $0.kind == .bok }.isEmpty)
+            #expect(try await fixture.contactDeliveries(subject).isEmpty)
+        }
+    }
+
     @Test func aBokOutcomeSendsAReceiptToEveryKey() async throws {
         try await PreferencesFixture.with { fixture in
             let subject = PreferencesFixture.newSubject()

@@ -61,6 +61,11 @@ extension BokStore {
             try await audit(
                 "verification_started", subject: subject, requestID: started.id, officeID: office.id,
                 detail: "counter: \(office.counterID)", origin: origin, at: now, on: connection)
+            try await publish(
+                BokEvents.outcome(
+                    .started, subject: subject, requestID: started.id, officeName: office.name, purpose: purpose,
+                    attemptsLeft: Self.attemptsLeft(failures: failures), deviceID: nil, at: now),
+                on: connection)
         }
         return started
     }

@@ -104,6 +104,9 @@ struct NoticeText: Sendable, Equatable {
             body = "\(when) byl na úřadu \(office) nastaven Váš bezpečnostní osobní kód (BOK)."
         case .cleared:
             body = "\(when) byl na úřadu \(office) zrušen Váš bezpečnostní osobní kód (BOK)."
+        case .started:
+            body = "\(when) žádá přepážka \(office) o ověření Vaší totožnosti bezpečnostním osobním kódem (BOK)."
+                + "\(purpose) Zadejte v aplikaci kód zobrazený na přepážce a poté svůj BOK."
         case .unspecified, .unrecognized:
             body = "\(when) došlo ke změně týkající se Vašeho bezpečnostního osobního kódu (BOK)."
         }

@@ -127,7 +127,11 @@ extension PreferencesStore {
     ) async throws {
         let citizen = try await lockCitizen(subject, at: now, on: connection)
         var targets = try await everyChannel(of: subject, citizen: citizen, excluding: nil, on: connection)
-        if ![.blocked, .unblocked, .set, .cleared].contains(outcome.result) {
+        if outcome.result == .started {
+            // Only the keys that may answer are told a prompt waits.
+            let bokPad = Set(try await devices(of: subject, on: connection).filter(\.bokPad).map(\.deviceId))
+            targets.removeAll { if case .device(let id) = $0 { !bokPad.contains(id.uuidString.lowercased()) } else { true } }
+        } else if ![.blocked, .unblocked, .set, .cleared].contains(outcome.result) {
             targets.removeAll { if case .device = $0 { false } else { true } }
         }
         let notice = NewNotification(

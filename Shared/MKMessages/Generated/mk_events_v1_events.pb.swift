@@ -25,6 +25,8 @@ public enum Mk_Events_V1_BokResult: Hashable, Sendable, CaseIterable {
     case set
     /// `BOK_RESULT_CLEARED` = 9.
     case cleared
+    /// `BOK_RESULT_STARTED` = 10.
+    case started
     /// A number this build does not know, kept as received.
     case unrecognized(Int32)
 
@@ -40,6 +42,7 @@ public enum Mk_Events_V1_BokResult: Hashable, Sendable, CaseIterable {
         .unblocked,
         .set,
         .cleared,
+        .started,
     ]
 
     /// The value of a wire number.
@@ -55,6 +58,7 @@ public enum Mk_Events_V1_BokResult: Hashable, Sendable, CaseIterable {
         case 7: self = .unblocked
         case 8: self = .set
         case 9: self = .cleared
+        case 10: self = .started
         default: self = .unrecognized(rawValue)
         }
     }
@@ -72,6 +76,7 @@ public enum Mk_Events_V1_BokResult: Hashable, Sendable, CaseIterable {
         case .unblocked: 7
         case .set: 8
         case .cleared: 9
+        case .started: 10
         case .unrecognized(let number): number
         }
     }

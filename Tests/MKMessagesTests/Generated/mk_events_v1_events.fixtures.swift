@@ -61,7 +61,7 @@ extension ContractFixture {
                         ),
                         bokOutcome: Mk_Events_V1_BokOutcome(
                             requestId: "request_id-32 Příliš žluťoučký kůň 🐴",
-                            result: .unblocked,
+                            result: .wrongCounterCode,
                             officeName: "office_name-34 Příliš žluťoučký kůň 🐴",
                             purpose: "purpose-35 Příliš žluťoučký kůň 🐴",
                             attemptsLeft: 3000000036,
@@ -98,7 +98,7 @@ extension ContractFixture {
                         ),
                         bokOutcome: Mk_Events_V1_BokOutcome(
                             requestId: "request_id-63 Příliš žluťoučký kůň 🐴",
-                            result: .wrongBok,
+                            result: .expired,
                             officeName: "office_name-65 Příliš žluťoučký kůň 🐴",
                             purpose: "purpose-66 Příliš žluťoučký kůň 🐴",
                             attemptsLeft: 3000000067,
@@ -138,7 +138,7 @@ extension ContractFixture {
                   }
                   bok_outcome {
                     request_id: "request_id-32 Příliš žluťoučký kůň 🐴"
-                    result: BOK_RESULT_UNBLOCKED
+                    result: BOK_RESULT_WRONG_COUNTER_CODE
                     office_name: "office_name-34 Příliš žluťoučký kůň 🐴"
                     purpose: "purpose-35 Příliš žluťoučký kůň 🐴"
                     attempts_left: 3000000036
@@ -175,7 +175,7 @@ extension ContractFixture {
                   }
                   bok_outcome {
                     request_id: "request_id-63 Příliš žluťoučký kůň 🐴"
-                    result: BOK_RESULT_WRONG_BOK
+                    result: BOK_RESULT_EXPIRED
                     office_name: "office_name-65 Příliš žluťoučký kůň 🐴"
                     purpose: "purpose-66 Příliš žluťoučký kůň 🐴"
                     attempts_left: 3000000067
@@ -266,7 +266,7 @@ extension ContractFixture {
                 ),
                 bokOutcome: Mk_Events_V1_BokOutcome(
                     requestId: "request_id-104 Příliš žluťoučký kůň 🐴",
-                    result: .unblocked,
+                    result: .cancelled,
                     officeName: "office_name-106 Příliš žluťoučký kůň 🐴",
                     purpose: "purpose-107 Příliš žluťoučký kůň 🐴",
                     attemptsLeft: 3000000108,
@@ -303,7 +303,7 @@ extension ContractFixture {
                 }
                 bok_outcome {
                   request_id: "request_id-104 Příliš žluťoučký kůň 🐴"
-                  result: BOK_RESULT_UNBLOCKED
+                  result: BOK_RESULT_CANCELLED
                   office_name: "office_name-106 Příliš žluťoučký kůň 🐴"
                   purpose: "purpose-107 Příliš žluťoučký kůň 🐴"
                   attempts_left: 3000000108

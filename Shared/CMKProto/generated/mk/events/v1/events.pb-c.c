@@ -1020,7 +1020,7 @@ const ProtobufCEnumDescriptor mk__events__v1__event_type__descriptor =
   mk__events__v1__event_type__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue mk__events__v1__bok_result__enum_values_by_number[10] =
+static const ProtobufCEnumValue mk__events__v1__bok_result__enum_values_by_number[11] =
 {
   { "BOK_RESULT_UNSPECIFIED", "MK__EVENTS__V1__BOK_RESULT__BOK_RESULT_UNSPECIFIED", 0 },
   { "BOK_RESULT_VERIFIED", "MK__EVENTS__V1__BOK_RESULT__BOK_RESULT_VERIFIED", 1 },
@@ -1032,17 +1032,19 @@ static const ProtobufCEnumValue mk__events__v1__bok_result__enum_values_by_numbe
   { "BOK_RESULT_UNBLOCKED", "MK__EVENTS__V1__BOK_RESULT__BOK_RESULT_UNBLOCKED", 7 },
   { "BOK_RESULT_SET", "MK__EVENTS__V1__BOK_RESULT__BOK_RESULT_SET", 8 },
   { "BOK_RESULT_CLEARED", "MK__EVENTS__V1__BOK_RESULT__BOK_RESULT_CLEARED", 9 },
+  { "BOK_RESULT_STARTED", "MK__EVENTS__V1__BOK_RESULT__BOK_RESULT_STARTED", 10 },
 };
 static const ProtobufCIntRange mk__events__v1__bok_result__value_ranges[] = {
-{0, 0},{0, 10}
+{0, 0},{0, 11}
 };
-static const ProtobufCEnumValueIndex mk__events__v1__bok_result__enum_values_by_name[10] =
+static const ProtobufCEnumValueIndex mk__events__v1__bok_result__enum_values_by_name[11] =
 {
   { "BOK_RESULT_BLOCKED", 3 },
   { "BOK_RESULT_CANCELLED", 6 },
   { "BOK_RESULT_CLEARED", 9 },
   { "BOK_RESULT_EXPIRED", 5 },
   { "BOK_RESULT_SET", 8 },
+  { "BOK_RESULT_STARTED", 10 },
   { "BOK_RESULT_UNBLOCKED", 7 },
   { "BOK_RESULT_UNSPECIFIED", 0 },
   { "BOK_RESULT_VERIFIED", 1 },
@@ -1056,9 +1058,9 @@ const ProtobufCEnumDescriptor mk__events__v1__bok_result__descriptor =
   "BokResult",
   "Mk__Events__V1__BokResult",
   "mk.events.v1",
-  10,
+  11,
   mk__events__v1__bok_result__enum_values_by_number,
-  10,
+  11,
   mk__events__v1__bok_result__enum_values_by_name,
   1,
   mk__events__v1__bok_result__value_ranges,

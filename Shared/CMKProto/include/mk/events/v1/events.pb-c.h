@@ -100,7 +100,12 @@ typedef enum _Mk__Events__V1__BokResult {
   /*
    * An office removed the BOK.
    */
-  MK__EVENTS__V1__BOK_RESULT__BOK_RESULT_CLEARED = 9
+  MK__EVENTS__V1__BOK_RESULT__BOK_RESULT_CLEARED = 9,
+  /*
+   * A counter started a verification; the citizen's BOK-pad keys are told a prompt waits (the
+   * request is still open, so attempts_left is before any answer).
+   */
+  MK__EVENTS__V1__BOK_RESULT__BOK_RESULT_STARTED = 10
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(MK__EVENTS__V1__BOK_RESULT)
 } Mk__Events__V1__BokResult;
 
