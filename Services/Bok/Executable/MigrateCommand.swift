@@ -13,22 +13,11 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = EnvironmentSettings(ProcessInfo.processInfo.environment)
-        let database: PostgresConfiguration
-        do {
-            database = try PostgresConfiguration(url: try environment.string(PostgresConfiguration.environmentVariable))
-        } catch let error as PostgresError {
-            throw ConfigurationError(setting: "DATABASE_URL", problem: "is not a usable PostgreSQL URL: \(error)")
-        }
-        _ = ProcessBootstrap.bootstrap(logLevel: try ProcessBootstrap.logLevel(try environment.string("LOG_LEVEL", default: "info")))
-        let logger = Logger(label: "bok")
-        let client = PostgresClient(configuration: database, logger: logger)
-        do {
-            let applied = try await BokMigrations.apply(to: client)
-            logger.info("migrations applied", metadata: ["applied": "\(applied.map(\.name))"])
-            await client.shutdown()
-        } catch {
-            await client.shutdown()
-            throw error
+        let database = try environment.database()
+        _ = ProcessBootstrap.bootstrap(
+            logLevel: try ProcessBootstrap.logLevel(try environment.string("LOG_LEVEL", default: "info")))
+        try await MigratedDatabase.migrateAndClose(database, logger: Logger(label: "bok")) {
+            try await BokMigrations.apply(to: $0)
         }
     }
 }

@@ -18,12 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try BokSettings(environment: EnvironmentSettings(ProcessInfo.processInfo.environment))
         let metrics = ProcessBootstrap.bootstrap(logLevel: settings.logLevel)
         let logger = Logger(label: "bok")
-        let database = PostgresClient(configuration: settings.database, logger: logger)
-        do {
-            try await BokMigrations.apply(to: database)
-        } catch {
-            await database.shutdown()
-            throw error
+        let database = try await MigratedDatabase.open(settings.database, logger: logger) {
+            try await BokMigrations.apply(to: $0)
         }
         let clientConfiguration = RPCClient.Configuration(callerName: "bok", security: settings.rpcSecurity)
         let registry = RPCClient(

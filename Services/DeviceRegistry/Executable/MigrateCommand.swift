@@ -13,15 +13,8 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try DeviceRegistrySettings(environment: EnvironmentSettings(ProcessInfo.processInfo.environment))
         _ = ProcessBootstrap.bootstrap(logLevel: settings.logLevel)
-        let logger = Logger(label: "device-registry")
-        let client = PostgresClient(configuration: settings.database, logger: logger)
-        do {
-            let applied = try await DeviceRegistryMigrations.apply(to: client)
-            logger.info("migrations applied", metadata: ["applied": "\(applied.map(\.name))"])
-            await client.shutdown()
-        } catch {
-            await client.shutdown()
-            throw error
+        try await MigratedDatabase.migrateAndClose(settings.database, logger: Logger(label: "device-registry")) {
+            try await DeviceRegistryMigrations.apply(to: $0)
         }
     }
 }

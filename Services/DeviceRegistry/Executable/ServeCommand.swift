@@ -18,12 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try DeviceRegistrySettings(environment: EnvironmentSettings(ProcessInfo.processInfo.environment))
         let metrics = ProcessBootstrap.bootstrap(logLevel: settings.logLevel)
         let logger = Logger(label: "device-registry")
-        let database = PostgresClient(configuration: settings.database, logger: logger)
-        do {
-            try await DeviceRegistryMigrations.apply(to: database)
-        } catch {
-            await database.shutdown()
-            throw error
+        let database = try await MigratedDatabase.open(settings.database, logger: logger) {
+            try await DeviceRegistryMigrations.apply(to: $0)
         }
         let service = DeviceRegistryService(
             client: database,

@@ -13,15 +13,8 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         let settings = try PreferencesSettings(environment: EnvironmentSettings(ProcessInfo.processInfo.environment))
         _ = ProcessBootstrap.bootstrap(logLevel: settings.logLevel)
-        let logger = Logger(label: "preferences")
-        let client = PostgresClient(configuration: settings.database, logger: logger)
-        do {
-            let applied = try await PreferencesMigrations.apply(to: client)
-            logger.info("migrations applied", metadata: ["applied": "\(applied.map(\.name))"])
-            await client.shutdown()
-        } catch {
-            await client.shutdown()
-            throw error
+        try await MigratedDatabase.migrateAndClose(settings.database, logger: Logger(label: "preferences")) {
+            try await PreferencesMigrations.apply(to: $0)
         }
     }
 }

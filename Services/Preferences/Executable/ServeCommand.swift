@@ -17,12 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
         let settings = try PreferencesSettings(environment: EnvironmentSettings(ProcessInfo.processInfo.environment))
         let metrics = ProcessBootstrap.bootstrap(logLevel: settings.logLevel)
         let logger = Logger(label: "preferences")
-        let database = PostgresClient(configuration: settings.database, logger: logger)
-        do {
-            try await PreferencesMigrations.apply(to: database)
-        } catch {
-            await database.shutdown()
-            throw error
+        let database = try await MigratedDatabase.open(settings.database, logger: logger) {
+            try await PreferencesMigrations.apply(to: $0)
         }
         let service = PreferencesService(client: database, configuration: settings.configuration, logger: logger)
         let sink = PreferencesEventSink(client: database)
