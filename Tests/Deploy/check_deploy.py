@@ -61,7 +61,7 @@ def env_names_read_by_code():
     """Every quoted UPPER_SNAKE string in the Swift sources of the services and their runtime."""
     import re
     names = set()
-    for folder in ("Services", "Shared/MKServiceRuntime", "Shared/MKRPC"):
+    for folder in ("Services", "Shared/MKServiceRuntime", "Shared/MKRPC", "Shared/MKPostgres"):
         for path in (ROOT / folder).rglob("*.swift"):
             names.update(re.findall(r'"([A-Z][A-Z0-9_]{2,})"', path.read_text(errors="replace")))
     return names
