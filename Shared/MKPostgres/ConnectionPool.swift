@@ -151,19 +151,14 @@ final class ConnectionPool: Sendable {
     }
 
     /// Checks an idle connection before lending it; a dead one is closed and replaced in its slot.
+    ///
+    /// The check runs on the borrower's thread: it never blocks (a zero-timeout `poll`, and
+    /// `PQconsumeInput` on libpq's non-blocking socket only when input is waiting), so it is not
+    /// worth a round trip through a libpq thread before every statement.
     private func checked(_ connection: UnsafeTransfer<Connection>) async throws(PostgresError)
         -> UnsafeTransfer<Connection>
     {
-        let usable: Bool
-        do {
-            usable = try await executor.run { connection.value.checkUsable() }
-        } catch {
-            // Cancelled before the check ran: the connection was not touched.
-            release(connection, reusable: true)
-            if let error = error as? PostgresError { throw error }
-            throw PostgresError(.cancelled, reason: "the task was cancelled")
-        }
-        if usable { return connection }
+        if connection.value.checkUsable() { return connection }
         logger.debug("replacing a dead PostgreSQL connection", metadata: ["pid": "\(connection.value.backendPID)"])
         executor.close(connection)
         return try await open()

@@ -3,8 +3,9 @@ import MKMessages
 import NIOCore
 
 /// Runs one handler the same way for the network server and the in-process caller: the deadline
-/// and trace id bound in ``RPCTaskContext``, the handler raced against its deadline and an outside
-/// cancellation, and every error mapped to a wire status.
+/// and trace id bound in ``RPCTaskContext``, and every error mapped to a wire status. The server
+/// races deadlines and cancellation on its event loop (``RPCServerHandler``); the in-process caller
+/// races the deadline here (``run(handler:payload:context:)``).
 enum RPCCallExecution {
     /// How a call ended.
     enum Outcome: Sendable {
@@ -16,43 +17,23 @@ enum RPCCallExecution {
         case abandoned
     }
 
-    /// Runs `handler` and calls `respond` as soon as the outcome is known: when the deadline passes
-    /// the caller is answered DEADLINE_EXCEEDED at once, while the handler (now cancelled) winds
-    /// down. Returns, with the same outcome, only after the handler has returned, so whoever counts
-    /// calls in flight counts work that is really still running.
-    @discardableResult
-    static func run(
-        handler: RPCMethodHandler,
-        payload: ByteBuffer,
-        context: RPCContext,
-        cancellation: RPCCallCancellation?,
-        respond: @Sendable (Outcome) async -> Void
-    ) async -> Outcome {
-        await withTaskGroup(of: Outcome?.self) { group in
+    /// Runs `handler` raced against the context's deadline: when the deadline passes the outcome is
+    /// DEADLINE_EXCEEDED and the handler is cancelled. Returns only after the handler has returned,
+    /// so whoever counts calls in flight counts work that is really still running.
+    static func run(handler: RPCMethodHandler, payload: ByteBuffer, context: RPCContext) async -> Outcome {
+        guard let deadline = context.deadline else {
+            return await Self.runHandler(handler, payload: payload, context: context)
+        }
+        return await withTaskGroup(of: Outcome?.self) { group in
             group.addTask {
-                await RPCTaskContext.$deadline.withValue(context.deadline) {
-                    await RPCTaskContext.$traceID.withValue(context.metadata.traceID) {
-                        do {
-                            return .response(try await handler.handle(payload, context))
-                        } catch {
-                            return .failure(Self.wireError(for: error, logger: context.logger))
-                        }
-                    }
-                }
+                await Self.runHandler(handler, payload: payload, context: context)
             }
-            if let deadline = context.deadline {
-                group.addTask {
-                    do {
-                        try await Task.sleep(until: deadline, clock: .continuous)
-                        return .failure(RPCError(.deadlineExceeded, "The deadline passed before the call completed"))
-                    } catch {
-                        return nil
-                    }
-                }
-            }
-            if let cancellation {
-                group.addTask {
-                    await cancellation.waitForCancellation() ? .abandoned : nil
+            group.addTask {
+                do {
+                    try await Task.sleep(until: deadline, clock: .continuous)
+                    return .failure(RPCError(.deadlineExceeded, "The deadline passed before the call completed"))
+                } catch {
+                    return nil
                 }
             }
             var outcome = Outcome.abandoned
@@ -62,10 +43,24 @@ enum RPCCallExecution {
                     break
                 }
             }
-            // Whatever decided the outcome, the other racers (and the handler) are no longer needed.
+            // Whatever decided the outcome, the other racer (or the handler) is no longer needed.
             group.cancelAll()
-            await respond(outcome)
             return outcome
+        }
+    }
+
+    /// Runs `handler` in the current task with ``RPCTaskContext`` bound, every error mapped to a wire
+    /// status; never ``Outcome/abandoned``. Races nothing: the caller decides deadlines and
+    /// cancellation.
+    static func runHandler(_ handler: RPCMethodHandler, payload: ByteBuffer, context: RPCContext) async -> Outcome {
+        await RPCTaskContext.$deadline.withValue(context.deadline) {
+            await RPCTaskContext.$traceID.withValue(context.metadata.traceID) {
+                do {
+                    return .response(try await handler.handle(payload, context))
+                } catch {
+                    return .failure(Self.wireError(for: error, logger: context.logger))
+                }
+            }
         }
     }
 

@@ -33,15 +33,17 @@ enum RPCCallSetup {
         return metadata
     }
 
-    /// A new random W3C trace id: 32 lowercase hex characters, not all zero.
+    /// A new W3C trace id: 32 lowercase hex characters, not all zero, unique within the process.
+    ///
+    /// Trace ids correlate logs; they are not secrets, so they come from a SplitMix64 sequence
+    /// seeded once from the system's generator rather than from a system call per call.
     static func newTraceID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var high: UInt64 = generator.next()
-        let low: UInt64 = generator.next()
-        if high == 0 && low == 0 {
-            high = 1
+        let (high, low) = RPCTraceIDSequence.next()
+        return String(unsafeUninitializedCapacity: 32) { buffer in
+            Self.writeHex(high, into: buffer, at: 0)
+            Self.writeHex(low, into: buffer, at: 16)
+            return 32
         }
-        return Self.hex(high) + Self.hex(low)
     }
 
     /// True for a W3C trace id: 32 lowercase hex characters, not all zero.
@@ -73,9 +75,14 @@ enum RPCCallSetup {
         return max(1, micros.partialValue &+ UInt64(attoseconds / 1_000_000_000_000))
     }
 
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+    private static func writeHex(_ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        let digits: StaticString = "0123456789abcdef"
+        digits.withUTF8Buffer { digits in
+            for index in 0..<16 {
+                let nibble = Int((value >> UInt64(60 - 4 * index)) & 0xF)
+                buffer[offset + index] = digits[nibble]
+            }
+        }
     }
 }
 

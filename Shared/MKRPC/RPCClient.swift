@@ -176,31 +176,25 @@ public final class RPCClient: RPCCaller, Service {
         } catch {
             throw RPCAttemptError(error, requestMayHaveBeenSent: false)
         }
-        let channel = try await self.pool.connection(until: deadline)
+        let connection = try await self.pool.connection(until: deadline)
 
-        let response = channel.eventLoop.makePromise(of: [UInt8].self)
-        let accepted = channel.eventLoop.makePromise(of: Void.self)
-        accepted.futureResult.whenFailure { _ in
-            response.fail(
-                RPCAttemptError(
-                    RPCError(.unavailable, "The connection closed before the request was sent"),
-                    requestMayHaveBeenSent: false
+        let response = connection.channel.eventLoop.makePromise(of: [UInt8].self)
+        connection.send(
+            .call(
+                RPCClientHandler.Call(
+                    callID: callID,
+                    frame: frame,
+                    deadline: RPCCallSetup.nioDeadline(for: deadline),
+                    response: response
                 )
             )
-        }
-        let call = RPCClientHandler.Call(
-            callID: callID,
-            frame: frame,
-            deadline: RPCCallSetup.nioDeadline(for: deadline),
-            response: response
         )
-        channel.writeAndFlush(RPCClientHandler.Command.call(call), promise: accepted)
         do {
             return try await withTaskCancellationHandler {
                 try await response.futureResult.get()
             } onCancel: {
-                // Reaches the handler after the call itself: both travel the same channel in order.
-                channel.writeAndFlush(RPCClientHandler.Command.cancel(callID: callID), promise: nil)
+                // Reaches the handler after the call itself: both travel the connection's queue in order.
+                connection.send(.cancel(callID: callID))
             }
         } catch let error as RPCAttemptError {
             throw error

@@ -6,16 +6,17 @@ import NIOCore
 /// (DEADLINE_EXCEEDED, and tells the server with CANCEL), and fails every call still waiting when
 /// the connection goes away (UNAVAILABLE).
 ///
-/// The last handler of the pipeline: callers write ``Command``s to the channel. Loop-confined.
-final class RPCClientHandler: ChannelDuplexHandler {
+/// The last handler of the pipeline. Callers reach it through ``RPCClientConnection``, which hands
+/// it their ``Command``s in batches (``run(_:)``): the requests of one batch leave with one flush.
+/// One timer per connection watches the earliest deadline of the calls waiting. Loop-confined.
+final class RPCClientHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = Command
     typealias OutboundOut = ByteBuffer
 
     /// What a caller asks of the connection.
     enum Command: Sendable {
-        /// Start a call. The write promise succeeds once the handler owns the call (from then on
-        /// it alone completes `response`); it fails when the connection was already gone.
+        /// Start a call. From then on the handler alone completes its `response`; when the
+        /// connection is already gone it fails UNAVAILABLE, the request never sent.
         case call(Call)
         /// The caller stopped waiting (its task was cancelled): fail the call CANCELLED and send
         /// CANCEL.
@@ -36,14 +37,17 @@ final class RPCClientHandler: ChannelDuplexHandler {
 
     private struct PendingCall {
         var response: EventLoopPromise<[UInt8]>
-        var timeout: Scheduled<Void>
+        var deadline: NIODeadline
     }
 
     private let maximumFrameSize: Int
     private let activity: RPCConnectionActivity
     private let logger: Logger
+    private var context: ChannelHandlerContext?
     private var pending: [UInt64: PendingCall] = [:]
     private var isOpen = true
+    /// The timer for the earliest deadline of the calls waiting, and that deadline.
+    private var timer: (deadline: NIODeadline, scheduled: Scheduled<Void>)?
 
     init(maximumFrameSize: Int, activity: RPCConnectionActivity, logger: Logger) {
         self.maximumFrameSize = maximumFrameSize
@@ -51,44 +55,24 @@ final class RPCClientHandler: ChannelDuplexHandler {
         self.logger = logger
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch Self.unwrapOutboundIn(data) {
-        case .call(let call):
-            guard self.isOpen, self.pending[call.callID] == nil else {
-                promise?.fail(ChannelError.ioOnClosedChannel)
-                return
+    /// Carries out `commands` in order, then flushes once.
+    func run(_ commands: [Command]) {
+        var wrote = false
+        for command in commands {
+            switch command {
+            case .call(let call):
+                wrote = self.start(call) || wrote
+            case .cancel(let callID):
+                wrote = self.cancel(callID) || wrote
             }
-            let callID = call.callID
-            let timeout = context.eventLoop.assumeIsolated().scheduleTask(deadline: call.deadline) {
-                self.expire(callID, context: context)
-            }
-            self.pending[callID] = PendingCall(response: call.response, timeout: timeout)
-            self.activity.callStarted()
-            promise?.succeed()
-            let written = context.eventLoop.makePromise(of: Void.self)
-            written.futureResult.assumeIsolated().whenFailure { error in
-                self.complete(
-                    callID,
-                    with: .failure(
-                        RPCAttemptError(
-                            RPCError(.unavailable, "The request could not be sent: \(error)"),
-                            requestMayHaveBeenSent: true
-                        )
-                    )
-                )
-            }
-            context.write(Self.wrapOutboundOut(call.frame), promise: written)
-        case .cancel(let callID):
-            promise?.succeed()
-            guard
-                self.complete(
-                    callID,
-                    with: .failure(
-                        RPCAttemptError(RPCError(.cancelled, "The call was cancelled"), requestMayHaveBeenSent: true))
-                )
-            else { return }
-            self.sendCancel(callID, context: context)
         }
+        if wrote {
+            self.context?.flush()
+        }
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -121,6 +105,7 @@ final class RPCClientHandler: ChannelDuplexHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         self.isOpen = false
         self.failAll(RPCError(.unavailable, "The connection to the server was closed"))
+        self.context = nil
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -132,12 +117,42 @@ final class RPCClientHandler: ChannelDuplexHandler {
         context.close(promise: nil)
     }
 
+    /// Registers and writes (without flushing) a call; returns whether it wrote.
+    private func start(_ call: Call) -> Bool {
+        guard self.isOpen, let context = self.context, self.pending[call.callID] == nil else {
+            call.response.fail(
+                RPCAttemptError(
+                    RPCError(.unavailable, "The connection closed before the request was sent"),
+                    requestMayHaveBeenSent: false
+                )
+            )
+            return false
+        }
+        let callID = call.callID
+        self.pending[callID] = PendingCall(response: call.response, deadline: call.deadline)
+        self.activity.callStarted()
+        self.watch(call.deadline)
+        // A write that fails closes the channel, which fails the call UNAVAILABLE (sent, maybe).
+        context.write(Self.wrapOutboundOut(call.frame), promise: nil)
+        return true
+    }
+
+    /// Fails a call CANCELLED and tells the server; returns whether it wrote.
+    private func cancel(_ callID: UInt64) -> Bool {
+        let error = RPCAttemptError(RPCError(.cancelled, "The call was cancelled"), requestMayHaveBeenSent: true)
+        guard self.complete(callID, with: .failure(error)) else { return false }
+        return self.writeCancel(callID)
+    }
+
     /// Completes the call if it still waits; returns whether it did.
     @discardableResult
     private func complete(_ callID: UInt64, with result: Result<[UInt8], RPCAttemptError>) -> Bool {
         guard let call = self.pending.removeValue(forKey: callID) else { return false }
-        call.timeout.cancel()
         self.activity.callFinished()
+        if self.pending.isEmpty, let timer = self.timer {
+            timer.scheduled.cancel()
+            self.timer = nil
+        }
         switch result {
         case .success(let payload): call.response.succeed(payload)
         case .failure(let error): call.response.fail(error)
@@ -145,29 +160,61 @@ final class RPCClientHandler: ChannelDuplexHandler {
         return true
     }
 
-    private func expire(_ callID: UInt64, context: ChannelHandlerContext) {
-        let error = RPCError(.deadlineExceeded, "The deadline passed before the server answered")
-        guard self.complete(callID, with: .failure(RPCAttemptError(error, requestMayHaveBeenSent: true))) else {
-            return
+    /// Makes sure the timer fires no later than `deadline`.
+    private func watch(_ deadline: NIODeadline) {
+        if let timer = self.timer {
+            guard deadline < timer.deadline else { return }
+            timer.scheduled.cancel()
         }
-        self.sendCancel(callID, context: context)
+        guard let context = self.context else { return }
+        let scheduled = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.timer = nil
+            self.expireDueCalls()
+        }
+        self.timer = (deadline, scheduled)
     }
 
-    private func sendCancel(_ callID: UInt64, context: ChannelHandlerContext) {
-        guard self.isOpen else { return }
+    /// Fails every call whose deadline has passed (DEADLINE_EXCEEDED, and CANCEL to the server),
+    /// then watches the earliest deadline left.
+    private func expireDueCalls() {
+        let now = NIODeadline.now()
+        let due = self.pending.filter { $0.value.deadline <= now }.keys
+        var wrote = false
+        for callID in due {
+            let error = RPCError(.deadlineExceeded, "The deadline passed before the server answered")
+            if self.complete(callID, with: .failure(RPCAttemptError(error, requestMayHaveBeenSent: true))) {
+                wrote = self.writeCancel(callID) || wrote
+            }
+        }
+        if wrote {
+            self.context?.flush()
+        }
+        if let earliest = self.pending.values.map(\.deadline).min() {
+            self.watch(earliest)
+        }
+    }
+
+    /// Writes (without flushing) a CANCEL frame; returns whether it wrote.
+    private func writeCancel(_ callID: UInt64) -> Bool {
+        guard self.isOpen, let context = self.context else { return false }
         do {
             let frame = try RPCEnvelopeCodec.encode(.cancel(callID: callID), maximumFrameSize: self.maximumFrameSize)
-            context.writeAndFlush(Self.wrapOutboundOut(frame), promise: nil)
+            context.write(Self.wrapOutboundOut(frame), promise: nil)
+            return true
         } catch {
             self.logger.error("A cancel frame could not be encoded", metadata: ["error": "\(error)"])
+            return false
         }
     }
 
     private func failAll(_ error: RPCError) {
+        if let timer = self.timer {
+            timer.scheduled.cancel()
+            self.timer = nil
+        }
         let calls = self.pending
         self.pending = [:]
         for (_, call) in calls {
-            call.timeout.cancel()
             self.activity.callFinished()
             call.response.fail(RPCAttemptError(error, requestMayHaveBeenSent: true))
         }

@@ -40,13 +40,13 @@ final class RPCConnectionPool: Sendable {
     }
 
     /// A ready connection, connecting one if needed; waits no later than `deadline`.
-    func connection(until deadline: ContinuousClock.Instant) async throws(RPCAttemptError) -> any Channel {
+    func connection(until deadline: ContinuousClock.Instant) async throws(RPCAttemptError) -> RPCClientConnection {
         let start = self.nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue
         for offset in 0..<UInt(self.slots.count) {
             let slot = self.slots[Int((start &+ offset) % UInt(self.slots.count))]
             switch slot.lease() {
-            case .ready(let channel):
-                return channel
+            case .ready(let connection):
+                return connection
             case .wait(let attempt):
                 return try await Self.wait(for: attempt, until: deadline)
             case .connect(let promise):
@@ -71,7 +71,7 @@ final class RPCConnectionPool: Sendable {
         }
     }
 
-    private func connect(_ slot: RPCConnectionSlot, completing promise: EventLoopPromise<any Channel>) {
+    private func connect(_ slot: RPCConnectionSlot, completing promise: EventLoopPromise<RPCClientConnection>) {
         let configuration = self.configuration
         let security = self.security
         let logger = self.logger
@@ -80,6 +80,7 @@ final class RPCConnectionPool: Sendable {
         // Completed by the transport once the connection is set up (the TLS handshake, when there
         // is one); the connection is only handed out after that.
         let established = slot.eventLoop.makePromise(of: Void.self)
+        let made = slot.eventLoop.makePromise(of: RPCClientConnection.self)
         ClientBootstrap(group: slot.eventLoop)
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
@@ -99,28 +100,31 @@ final class RPCConnectionPool: Sendable {
                             logger: logger
                         )
                     )
-                    try pipeline.addHandler(
-                        RPCClientHandler(
-                            maximumFrameSize: configuration.maximumFrameSize,
-                            activity: activity,
-                            logger: logger
-                        )
+                    let handler = RPCClientHandler(
+                        maximumFrameSize: configuration.maximumFrameSize,
+                        activity: activity,
+                        logger: logger
                     )
+                    try pipeline.addHandler(handler)
+                    made.succeed(RPCClientConnection(channel: channel, handler: handler))
                 }
             }
             .connect(host: host, port: port)
             .flatMap { channel in
-                established.futureResult.map { channel }.flatMapErrorThrowing { error in
+                established.futureResult.flatMap { made.futureResult }.flatMapErrorThrowing { error in
                     channel.close(promise: nil)
                     throw error
                 }
             }
             .whenComplete { result in
-                // A connection that failed before its initializer ran never completed it.
-                established.fail(RPCError(.unavailable, "The connection was not established"))
+                // A connection that failed before its initializer ran never completed them.
+                let notEstablished = RPCError(.unavailable, "The connection was not established")
+                established.fail(notEstablished)
+                made.fail(notEstablished)
                 switch result {
-                case .success(let channel):
-                    guard slot.connected(channel) else {
+                case .success(let connection):
+                    let channel = connection.channel
+                    guard slot.connected(connection) else {
                         channel.close(promise: nil)
                         promise.fail(
                             RPCAttemptError(
@@ -130,7 +134,7 @@ final class RPCConnectionPool: Sendable {
                     }
                     channel.closeFuture.whenComplete { _ in slot.closed(channel) }
                     logger.debug("Connected", metadata: ["rpc-upstream": "\(host):\(port)"])
-                    promise.succeed(channel)
+                    promise.succeed(connection)
                 case .failure(let error):
                     let delay = slot.connectFailed(backoff: configuration.reconnectBackoff)
                     logger.notice(
@@ -153,11 +157,11 @@ final class RPCConnectionPool: Sendable {
     /// Waits for a connection attempt, but no later than `deadline` and not past the task's
     /// cancellation (the attempt itself goes on for the callers after this one).
     private static func wait(
-        for attempt: EventLoopFuture<any Channel>,
+        for attempt: EventLoopFuture<RPCClientConnection>,
         until deadline: ContinuousClock.Instant
-    ) async throws(RPCAttemptError) -> any Channel {
+    ) async throws(RPCAttemptError) -> RPCClientConnection {
         let eventLoop = attempt.eventLoop
-        let waiter = eventLoop.makePromise(of: (any Channel).self)
+        let waiter = eventLoop.makePromise(of: RPCClientConnection.self)
         attempt.cascade(to: waiter)
         let timeout = eventLoop.scheduleTask(deadline: RPCCallSetup.nioDeadline(for: deadline)) {
             waiter.fail(

@@ -8,11 +8,11 @@ final class RPCConnectionSlot: Sendable {
     /// What a caller does with the slot.
     enum Lease {
         /// Use this connection.
-        case ready(any Channel)
+        case ready(RPCClientConnection)
         /// Wait for the attempt in progress.
-        case wait(EventLoopFuture<any Channel>)
+        case wait(EventLoopFuture<RPCClientConnection>)
         /// Start an attempt and complete this promise with it.
-        case connect(EventLoopPromise<any Channel>)
+        case connect(EventLoopPromise<RPCClientConnection>)
         /// Attempts failed recently; do not wait here.
         case backingOff
         /// The client is shut down.
@@ -21,8 +21,8 @@ final class RPCConnectionSlot: Sendable {
 
     private enum State {
         case idle(failures: Int, retryAt: ContinuousClock.Instant?)
-        case connecting(EventLoopFuture<any Channel>, failures: Int)
-        case ready(any Channel)
+        case connecting(EventLoopFuture<RPCClientConnection>, failures: Int)
+        case ready(RPCClientConnection)
         case shutDown
     }
 
@@ -38,11 +38,11 @@ final class RPCConnectionSlot: Sendable {
     func lease(now: ContinuousClock.Instant = .now) -> Lease {
         self.state.withLock { state in
             switch state {
-            case .ready(let channel) where channel.isActive:
-                return .ready(channel)
+            case .ready(let connection) where connection.channel.isActive:
+                return .ready(connection)
             case .ready:
                 // Closed, and the close callback has not run yet: reconnect at once.
-                let promise = self.eventLoop.makePromise(of: (any Channel).self)
+                let promise = self.eventLoop.makePromise(of: RPCClientConnection.self)
                 state = .connecting(promise.futureResult, failures: 0)
                 return .connect(promise)
             case .connecting(let future, _):
@@ -51,7 +51,7 @@ final class RPCConnectionSlot: Sendable {
                 if let retryAt, now < retryAt {
                     return .backingOff
                 }
-                let promise = self.eventLoop.makePromise(of: (any Channel).self)
+                let promise = self.eventLoop.makePromise(of: RPCClientConnection.self)
                 state = .connecting(promise.futureResult, failures: failures)
                 return .connect(promise)
             case .shutDown:
@@ -61,10 +61,10 @@ final class RPCConnectionSlot: Sendable {
     }
 
     /// Records a new connection; `false` when the slot was shut down meanwhile (close it).
-    func connected(_ channel: any Channel) -> Bool {
+    func connected(_ connection: RPCClientConnection) -> Bool {
         self.state.withLock { state in
             guard case .connecting = state else { return false }
-            state = .ready(channel)
+            state = .ready(connection)
             return true
         }
     }
@@ -82,7 +82,7 @@ final class RPCConnectionSlot: Sendable {
     /// Records that `channel` closed; the next call reconnects.
     func closed(_ channel: any Channel) {
         self.state.withLock { state in
-            if case .ready(let current) = state, current === channel {
+            if case .ready(let current) = state, current.channel === channel {
                 state = .idle(failures: 0, retryAt: nil)
             }
         }
@@ -92,7 +92,7 @@ final class RPCConnectionSlot: Sendable {
     func shutDown() -> (any Channel)? {
         self.state.withLock { state in
             defer { state = .shutDown }
-            if case .ready(let channel) = state { return channel }
+            if case .ready(let connection) = state { return connection.channel }
             return nil
         }
     }

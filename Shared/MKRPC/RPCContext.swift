@@ -16,10 +16,21 @@ public struct RPCContext: Sendable {
     /// `nil` on a plaintext connection, where nobody is authenticated. Unlike `metadata.caller`,
     /// which the caller merely declares, this one is verified.
     public let peerIdentity: String?
-    /// A logger carrying the trace id and method.
-    public let logger: Logger
+    /// A logger carrying the trace id and method. Built when asked for: most calls never log, and
+    /// tagging a logger costs the log handler's metadata work on every call.
+    public var logger: Logger {
+        guard self.tagsLogger else { return self.baseLogger }
+        var logger = self.baseLogger
+        logger[metadataKey: "trace-id"] = .string(self.metadata.traceID)
+        logger[metadataKey: "rpc-method"] = .string(self.method)
+        return logger
+    }
 
-    /// Creates a context (the server does; tests may too).
+    private let baseLogger: Logger
+    /// Whether ``logger`` adds the trace id and method to `baseLogger`.
+    private let tagsLogger: Bool
+
+    /// Creates a context whose ``logger`` is `logger` as given (tests create contexts).
     public init(
         method: String,
         deadline: ContinuousClock.Instant?,
@@ -31,7 +42,24 @@ public struct RPCContext: Sendable {
         self.deadline = deadline
         self.metadata = metadata
         self.peerIdentity = peerIdentity
-        self.logger = logger
+        self.baseLogger = logger
+        self.tagsLogger = false
+    }
+
+    /// A context whose ``logger`` is `callLogger` tagged with the trace id and method when used.
+    init(
+        method: String,
+        deadline: ContinuousClock.Instant?,
+        metadata: RPCMetadata,
+        peerIdentity: String?,
+        untaggedLogger callLogger: Logger
+    ) {
+        self.method = method
+        self.deadline = deadline
+        self.metadata = metadata
+        self.peerIdentity = peerIdentity
+        self.baseLogger = callLogger
+        self.tagsLogger = true
     }
 }
 

@@ -52,23 +52,14 @@ public struct RPCInProcessCaller: RPCCaller {
         } catch {
             throw RPCError(.invalidArgument, "The request cannot be encoded: \(error)")
         }
-        var logger = self.logger
-        logger[metadataKey: "trace-id"] = "\(metadata.traceID)"
-        logger[metadataKey: "rpc-method"] = "\(method.fullName)"
         let context = RPCContext(
             method: method.fullName,
             deadline: deadline,
             metadata: metadata,
             peerIdentity: self.peerIdentity,
-            logger: logger
+            untaggedLogger: self.logger
         )
-        let outcome = await RPCCallExecution.run(
-            handler: handler,
-            payload: payload,
-            context: context,
-            cancellation: nil,
-            respond: { _ in }
-        )
+        let outcome = await RPCCallExecution.run(handler: handler, payload: payload, context: context)
         if Task.isCancelled {
             throw RPCError(.cancelled, "The call was cancelled")
         }
@@ -77,7 +68,7 @@ public struct RPCInProcessCaller: RPCCaller {
             do {
                 return try Response(serializedBytes: try message.serializedBytes())
             } catch {
-                logger.error("The handler's response does not round-trip", metadata: ["error": "\(error)"])
+                context.logger.error("The handler's response does not round-trip", metadata: ["error": "\(error)"])
                 throw RPCError(.internal, "internal error")
             }
         case .failure(let error):

@@ -20,8 +20,8 @@ import Synchronization
 /// ``Configuration/authorization`` before its handler runs (PERMISSION_DENIED otherwise); plaintext
 /// listens on loopback only and authorizes nothing.
 ///
-/// Handlers run in their own child tasks with ``RPCTaskContext`` bound; a handler is cancelled when
-/// its deadline passes (the caller gets DEADLINE_EXCEEDED), when the client sends CANCEL, or when
+/// Handlers run in their own tasks, started on the connection's event loop, with ``RPCTaskContext``
+/// bound; a handler is cancelled when its deadline passes (the caller gets DEADLINE_EXCEEDED), when the client sends CANCEL, or when
 /// its connection closes.
 public final class RPCServer: Service, Sendable {
     /// `mk.rpc.v1.Health/Check`, answered by every server: request `Mk_Rpc_V1_HealthCheckRequest`,
@@ -171,9 +171,7 @@ public final class RPCServer: Service, Sendable {
                                 "Refusing a connection: the connection limit is reached",
                                 metadata: ["rpc-peer": "\(connection.peer)", "limit": "\(self.connections.maximum)"]
                             )
-                            group.addTask {
-                                try? await connection.channel.executeThenClose { _, _ in }
-                            }
+                            connection.channel.close(promise: nil)
                             continue
                         }
                         group.addTask {
@@ -197,6 +195,8 @@ public final class RPCServer: Service, Sendable {
     /// ``run()`` return once calls in flight finished or the drain timeout passed. Idempotent; the
     /// service group calls it on SIGTERM.
     public func beginGracefulShutdown() {
+        // Connections refuse new calls before anyone can see NOT_SERVING.
+        self.connections.startDraining()
         self.health.current = .notServing
         let listener = self.lifecycle.withLock { state -> (any Channel)? in
             switch state {
@@ -217,7 +217,6 @@ public final class RPCServer: Service, Sendable {
             self.logger.info("RPC server draining", metadata: ["connections": "\(self.connections.count)"])
             listener.close(promise: nil)
         }
-        self.connections.startDraining()
     }
 
     // MARK: - Listening
@@ -231,7 +230,7 @@ public final class RPCServer: Service, Sendable {
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(ChannelOptions.tcpOption(.tcp_nodelay), value: 1)
             .bind(host: self.host, port: self.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
+                channel.eventLoop.makeCompletedFuture { [self] in
                     let peerIdentity = try security.configureServerChannel(channel)
                     let activity = RPCConnectionActivity()
                     let pipeline = channel.pipeline.syncOperations
@@ -246,14 +245,21 @@ public final class RPCServer: Service, Sendable {
                             logger: logger
                         )
                     )
-                    let asyncChannel = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
-                        wrappingChannelSynchronously: channel
-                    )
+                    let peer = channel.remoteAddress.map { "\($0)" } ?? "?"
+                    let finished = channel.eventLoop.makePromise(of: Void.self)
+                    let handler = RPCServerHandler(server: self, activity: activity, peer: peer, finished: finished)
+                    do {
+                        try pipeline.addHandler(handler)
+                    } catch {
+                        finished.fail(error)
+                        throw error
+                    }
                     return RPCServerConnection(
-                        channel: asyncChannel,
-                        state: RPCServerConnectionState(channel: channel, activity: activity),
+                        channel: channel,
+                        state: RPCServerConnectionState(
+                            channel: channel, handler: handler, finished: finished.futureResult),
                         peerIdentity: peerIdentity,
-                        peer: channel.remoteAddress.map { "\($0)" } ?? "?"
+                        peer: peer
                     )
                 }
             }

@@ -1,11 +1,11 @@
 import NIOCore
 
-/// An accepted connection as the server's accept loop receives it: the async channel carrying
-/// frame bodies in and packed frames out, and its state.
+/// An accepted connection as the server's accept loop receives it: its channel, its state, and
+/// how the transport authenticates the peer.
 struct RPCServerConnection: Sendable {
-    /// Frame bodies in, complete frames (length prefix included) out.
-    let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
-    /// The calls running on it and whether it drains.
+    /// The channel, whose last handler is the connection's ``RPCServerHandler``.
+    let channel: any Channel
+    /// The connection's handler as the server reaches it, and when it is done.
     let state: RPCServerConnectionState
     /// Succeeds with the peer's authenticated identity once the transport is set up (`nil` over
     /// plaintext); fails when the peer could not be authenticated.

@@ -28,6 +28,10 @@ struct LifecycleTests {
                     }
                     await recorder.wait(for: .started("draining"))
                     await group.triggerGracefulShutdown()
+                    // The group hands the shutdown to the server asynchronously: wait until it began.
+                    while server.servingStatus != .notServing {
+                        try await Task.sleep(for: .milliseconds(5))
+                    }
 
                     // Health still answers on the open connection, and says NOT_SERVING.
                     let health = try await client.unary(
