@@ -26,10 +26,14 @@ let package = Package(
         .library(name: "MKPostgres", targets: ["MKPostgres"]),
         .library(name: "MKContracts", targets: ["MKContracts"]),
         .library(name: "DeviceRegistry", targets: ["DeviceRegistry"]),
+        .library(name: "MKEvents", targets: ["MKEvents"]),
+        .library(name: "Preferences", targets: ["Preferences"]),
+        .library(name: "Bok", targets: ["Bok"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -40,6 +44,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // Already resolved through async-http-client; named for the Preferences tests' HTTP/2 push provider.
+        .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
     ],
     targets: [
         // MARK: C libraries and shims
@@ -185,10 +191,14 @@ let package = Package(
                 "MKPostgres",
                 "MKEvents",
                 "MKServiceRuntime",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/Preferences/Library",
@@ -274,6 +284,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ],
             path: "Services/Gateway/Library",
             resources: [.copy("Resources/openapi.json")],
@@ -399,8 +410,12 @@ let package = Package(
         .testTarget(
             name: "PreferencesTests",
             dependencies: [
-                "Preferences", "MKContracts", "MKMessages", "MKPostgres", "MKRPC", "MKEvents", "MKTestSupport",
+                "Preferences", "MKContracts", "MKMessages", "MKPostgres", "MKRPC", "MKEvents", "MKServiceRuntime",
+                "MKTestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ] + nio,
             path: "Tests/PreferencesTests",
             swiftSettings: strictSettings
@@ -409,7 +424,7 @@ let package = Package(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "MobileKeySimulator", "DeviceRegistry", "MKContracts", "MKMessages", "MKRPC",
-                "MKPostgres", "MKTestSupport",
+                "MKPostgres", "MKServiceRuntime", "MKTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -179,8 +179,11 @@ struct MessageEmitter {
             if m.fields.isEmpty {
                 w.line("init(cMessage c: UnsafeMutablePointer<\(m.cType)>) throws(ProtoError) {}")
             } else {
+                // Fields are read into locals and stored by one memberwise init: assigning them to
+                // `self` one by one made the optimiser copy the whole message out at the end.
                 w.block("init(cMessage c: UnsafeMutablePointer<\(m.cType)>) throws(ProtoError) {") { w in
                     for field in m.fields { renderFromC(field, w: &w) }
+                    w.call("self.init(", m.fields.map { "\($0.swiftName): \(local($0))" })
                 }
             }
             w.line()
@@ -204,8 +207,13 @@ struct MessageEmitter {
         ["message: Self.protoMessageName", "field: \(swiftStringLiteral(field.name))"]
     }
 
+    /// The local `init(cMessage:)` reads `field` into.
+    private func local(_ field: FieldModel) -> String {
+        "_" + unescaped(field.swiftName)
+    }
+
     private func renderFromC(_ field: FieldModel, w: inout CodeWriter) {
-        let p = field.swiftName
+        let p = "let " + local(field)
         let c = "c.pointee.\(field.cMember)"
         let n = "c.pointee.\(Naming.escaped("n_" + field.name))"
         if field.isRepeated {
@@ -241,7 +249,9 @@ struct MessageEmitter {
         case .enumeration(let name):
             w.wrapped("\(p) = \(model.swiftNames[name]!)(", "rawValue: Int32(truncatingIfNeeded: \(c).rawValue))")
         case .message(let name):
-            w.compactBlock("if let value = \(c) {", "\(p) = try \(model.swiftNames[name]!)(", ["cMessage: value"])
+            let type = model.swiftNames[name]!
+            w.line("var \(local(field)): \(type)? = nil")
+            w.compactBlock("if let value = \(c) {", "\(local(field)) = try \(type)(", ["cMessage: value"])
         default:
             w.line("\(p) = \(c)")
         }

@@ -4,6 +4,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import MKContracts
+import MKMessages
 import NIOCore
 import Testing
 
@@ -21,7 +23,8 @@ struct GatewayHarness {
     let bok: FakeBackend
     let configuration: GatewayConfiguration
 
-    init(requestTimeout: Duration = .seconds(5)) {
+    /// `sessionRevocationCache` is how long "not signed out" answers are trusted (0: ask every time).
+    init(requestTimeout: Duration = .seconds(5), sessionRevocationCache: Duration = .seconds(2)) {
         registry = FakeBackend()
         preferences = FakeBackend()
         bok = FakeBackend()
@@ -29,9 +32,22 @@ struct GatewayHarness {
             sessionSecret: "test-session-secret-0123456789-abcdef", developmentIdentityProvider: true,
             cookieSecure: false)
         configuration.requestTimeout = requestTimeout
+        configuration.sessionRevocationCache = sessionRevocationCache
         configuration.inboxLongPoll = .seconds(1)
         configuration.callerCredentials = Self.credentialsJSON
         self.configuration = configuration
+        Self.scriptNoRevocations(registry)
+    }
+
+    /// Scripts the registry's session revocation calls: nothing is revoked, sign-out is recorded.
+    /// Tests replace them to exercise revocation or a registry that cannot answer.
+    static func scriptNoRevocations(_ registry: FakeBackend) {
+        registry.on(Mk_Registry_V1_DeviceRegistry.Method.isSessionRevoked) {
+            (_: Mk_Registry_V1_IsSessionRevokedRequest) in Mk_Registry_V1_IsSessionRevokedResponse()
+        }
+        registry.on(Mk_Registry_V1_DeviceRegistry.Method.revokeSession) {
+            (_: Mk_Registry_V1_RevokeSessionRequest) in Mk_Registry_V1_RevokeSessionResponse()
+        }
     }
 
     static func hash(_ secret: String) -> String {

@@ -53,7 +53,8 @@ struct PortalTests {
         try await harness.test { client in
             let old = Int64(Date().timeIntervalSince1970) - 3600
             let session = CitizenSession(
-                subject: "demo-jana-novakova", name: "", authenticatedAt: old, lastSeenAt: old, csrfToken: "t")
+                subject: "demo-jana-novakova", name: "", authenticatedAt: old, lastSeenAt: old, csrfToken: "t",
+                sessionID: UUID().uuidString.lowercased())
             let sealed = CookieSealer(secret: harness.configuration.sessionSecret).seal(session, purpose: "session")
             var headers = HTTPFields()
             headers[.cookie] = "mk_session=\(sealed)"

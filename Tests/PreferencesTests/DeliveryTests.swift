@@ -97,6 +97,47 @@ struct DeliveryTests {
         }
     }
 
+    @Test func anSMSProviderAnsweringTooLateIsRetriedAndTheSMSSentOnceItAnswers() async throws {
+        try await PreferencesFixture.with { fixture in
+            let directory = PeerProcess.temporaryDirectory()
+            let provider = try await PeerProcess(script: "sms_provider.py", directory: directory)
+            // Far beyond the transport's 1 s timeout: the provider takes the request and stays silent.
+            try "60".write(to: directory.appendingPathComponent("delay"), atomically: true, encoding: .utf8)
+            let subject = PreferencesFixture.newSubject()
+            try await fixture.saveContacts(subject, phone: "601123456")
+            try await fixture.setInformative(subject, email: false, sms: true, devices: false)
+            _ = try await fixture.send(PreferencesFixture.informative(subject))
+            let sms = SMSTransport(
+                configuration: SMSConfiguration(
+                    url: "http://127.0.0.1:\(try #require(provider.port))/v1/messages", token: "test-token",
+                    timeout: .seconds(1)))
+            let worker = fixture.worker(sms: sms)
+
+            #expect(try await worker.runOnce() == 1)
+            let retrying = try await fixture.contactDeliveries(subject)
+            #expect(retrying.map(\.state) == ["pending"])
+            #expect(retrying.first?.attempts == 1)
+            #expect(retrying.first?.error.hasPrefix("SMS provider unreachable: Timeout") == true)
+
+            try "0".write(to: directory.appendingPathComponent("delay"), atomically: true, encoding: .utf8)
+            fixture.clock.advance(by: 13)
+            #expect(try await worker.runOnce() == 1)
+            #expect(try await fixture.contactDeliveries(subject).map(\.state) == ["sent"])
+            fixture.clock.advance(by: 3600)
+            #expect(try await worker.runOnce() == 0)
+
+            let requests = try provider.recorded(suffix: ".json")
+            await provider.stop()
+            // The late one and the answered one, with the same key so the provider can drop a repeat.
+            #expect(requests.count == 2)
+            let keys = try requests.map { text -> String? in
+                let json = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+                return (json?["headers"] as? [String: String])?["Idempotency-Key"]
+            }
+            #expect(Set(keys).count == 1 && keys.first != nil)
+        }
+    }
+
     @Test func anSMSRefusedWith400FailsAtOnceWithTheReason() async throws {
         try await PreferencesFixture.with { fixture in
             let directory = PeerProcess.temporaryDirectory()

@@ -20,15 +20,17 @@ struct PreferencesFixture {
     /// The tables whose contents a rejected call must leave unchanged.
     static let tables = [
         "citizen", "device_setting", "unpaired_device", "notification", "delivery", "authority_quota", "audit",
-        "inbox_event",
+        "inbox_event", "push_wakeup",
     ]
 
     static let logger = Logger(label: "preferences-test")
 
-    /// Runs `body` with a fresh service.
+    /// Runs `body` with a fresh service (queuing push wake-ups when `pushEnabled`).
     static func with(
         quotaPerHour: Int = 10_000,
+        quotaSlots: Int = 16,
         overNetwork: Bool = false,
+        pushEnabled: Bool = false,
         _ body: (PreferencesFixture) async throws -> Void
     ) async throws {
         try await TestDatabase.withIsolatedSchema(prefix: "prefs") { isolated in
@@ -36,7 +38,9 @@ struct PreferencesFixture {
                 try await PreferencesMigrations.apply(to: database, schema: isolated.schema)
                 let clock = ManualClock()
                 let service = PreferencesService(
-                    client: database, configuration: PreferencesConfiguration(authorityQuotaPerHour: quotaPerHour),
+                    client: database,
+                    configuration: PreferencesConfiguration(
+                        authorityQuotaPerHour: quotaPerHour, authorityQuotaSlots: quotaSlots, pushEnabled: pushEnabled),
                     clock: clock, logger: logger)
                 let sink = PreferencesEventSink(client: database, clock: clock)
                 func run(_ caller: any RPCCaller) async throws {
@@ -61,6 +65,16 @@ struct PreferencesFixture {
     ) -> DeliveryWorker {
         DeliveryWorker(
             client: database, email: email, sms: sms,
+            configuration: DeliveryWorkerConfiguration(
+                batchSize: 50, maximumAttempts: maximumAttempts, initialBackoff: .seconds(10),
+                maximumBackoff: .seconds(60), lease: .seconds(120)),
+            clock: clock, logger: Self.logger)
+    }
+
+    /// A push worker over this database with the fixture's clock and the delivery workers' policy.
+    func pushWorker(_ provider: any PushProvider, maximumAttempts: Int = 5) -> PushWorker {
+        PushWorker(
+            client: database, provider: provider,
             configuration: DeliveryWorkerConfiguration(
                 batchSize: 50, maximumAttempts: maximumAttempts, initialBackoff: .seconds(10),
                 maximumBackoff: .seconds(60), lease: .seconds(120)),
@@ -175,6 +189,28 @@ struct PreferencesFixture {
 
     func notices(_ subject: String) async throws -> [Mk_Preferences_V1_NoticeEntry] {
         try await preferences.listNotices(.init(subject: subject), options: RPCCallOptions()).notices
+    }
+
+    func registerPushToken(_ subject: String, _ device: String, _ token: String) async throws {
+        _ = try await preferences.registerPushToken(
+            .init(subject: subject, deviceId: device, pushToken: token), options: RPCCallOptions())
+    }
+
+    /// The stored push token of `device`.
+    func pushToken(_ device: String) async throws -> String? {
+        try await database.query(
+            "SELECT push_token FROM device_setting WHERE device_id = \(try #require(UUID(uuidString: device)))"
+        ).decodeFirst(String.self)
+    }
+
+    /// The wake-up row of `device` (at most one), with its id in lowercase.
+    func wakeups(_ device: String) async throws -> [(id: String, state: String, attempts: Int32, error: String)] {
+        try await database.query(
+            """
+            SELECT id, state, attempts, last_error FROM push_wakeup
+            WHERE device_id = \(try #require(UUID(uuidString: device)))
+            """
+        ).decode((UUID, String, Int32, String).self).map { ($0.0.uuidString.lowercased(), $0.1, $0.2, $0.3) }
     }
 
     /// The stored state and reason of every contact delivery of `subject`, by channel.

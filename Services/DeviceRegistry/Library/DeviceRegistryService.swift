@@ -294,4 +294,41 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
             return response
         }
     }
+
+    /// The furthest in the future a revoked session may end: the gateway's longest absolute
+    /// session timeout (7 days) plus a day of slack for clock skew.
+    static let maximumRevocationLifetime: TimeInterval = 8 * 86_400
+
+    /// Serves `RevokeSession`.
+    public func revokeSession(
+        _ request: Mk_Registry_V1_RevokeSessionRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_RevokeSessionResponse {
+        try await serve(context) {
+            let subject = try RequestValidation.subject(request.subject)
+            let sessionID = try RequestValidation.uuid(request.sessionId, field: "session_id")
+            let latest = UnixMicros.from(store.clock.now().addingTimeInterval(Self.maximumRevocationLifetime))
+            guard request.expiresAtUnixMicros > 0, request.expiresAtUnixMicros <= latest else {
+                throw RequestValidation.invalid(
+                    "expires_at_unix_micros", "must be after 1970 and at most 8 days from now")
+            }
+            var response = Mk_Registry_V1_RevokeSessionResponse()
+            response.revoked = try await store.revokeSession(
+                sessionID, of: subject, until: UnixMicros.date(request.expiresAtUnixMicros),
+                origin: CallOrigin(context))
+            return response
+        }
+    }
+
+    /// Serves `IsSessionRevoked`.
+    public func isSessionRevoked(
+        _ request: Mk_Registry_V1_IsSessionRevokedRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_IsSessionRevokedResponse {
+        try await serve(context) {
+            let subject = try RequestValidation.subject(request.subject)
+            let sessionID = try RequestValidation.uuid(request.sessionId, field: "session_id")
+            var response = Mk_Registry_V1_IsSessionRevokedResponse()
+            response.revoked = try await store.isSessionRevoked(sessionID, of: subject)
+            return response
+        }
+    }
 }

@@ -1,6 +1,6 @@
 internal import HummingbirdCore
 internal import MKServiceRuntime
-internal import NIOCore
+public import NIOCore
 public import Hummingbird
 public import Logging
 
@@ -22,6 +22,9 @@ public func buildRouter(
         developmentIdentityProvider: development,
         credentials: try CallerCredentialStore(json: configuration.callerCredentials), limits: .standard(),
         routes: RouteTable(), addressResolver: ClientAddressResolver(trustedProxies: configuration.trustedProxies),
+        revocations: SessionRevocations(
+            registry: backends.registry, cacheLifetime: configuration.sessionRevocationCache,
+            absoluteTimeout: configuration.sessionAbsoluteTimeout),
         logger: logger)
     let cookies = SessionCookies(
         sealer: sealer, secure: configuration.cookieSecure, idleTimeout: configuration.sessionIdleTimeout,
@@ -41,15 +44,24 @@ public func buildRouter(
 }
 
 /// Builds the gateway's HTTP application on `configuration.listenAddress`; run it in the
-/// process's `ServiceGroup`.
+/// process's `ServiceGroup`. `onServerRunning` is called with the listening channel once it is
+/// bound (tests read the port chosen for port 0 from it).
 public func buildApplication(
-    configuration: GatewayConfiguration, backends: GatewayBackends, logger: Logger
+    configuration: GatewayConfiguration, backends: GatewayBackends, logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let router = try await buildRouter(configuration: configuration, backends: backends, logger: logger)
-    // An idle connection (including one that stalls while sending headers or a body) closes after
-    // 30 s; headers are limited in size and count far below Hummingbird's defaults.
+    // A connection with no request in progress closes after the idle timeout; a request's head and
+    // body must each arrive within their total deadlines (``RequestReadDeadlineHandler``), however
+    // the client paces its bytes; headers are limited in size and count far below Hummingbird's
+    // defaults.
+    let headTimeout = configuration.headerReadTimeout
+    let bodyTimeout = configuration.bodyReadTimeout
     let http = HTTP1Channel.Configuration(
-        idleTimeout: .seconds(30),
+        additionalChannelHandlers: [
+            RequestReadDeadlineHandler(headTimeout: headTimeout, bodyTimeout: bodyTimeout, logger: logger)
+        ],
+        idleTimeout: TimeAmount(configuration.idleTimeout),
         httpDecoderConfiguration: HTTP1Channel.Configuration.DecoderConfiguration(
             maxHeaderFieldSize: 8 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))
     return Application(
@@ -58,5 +70,6 @@ public func buildApplication(
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.listenAddress.host, port: configuration.listenAddress.port),
             serverName: nil),
+        onServerRunning: onServerRunning,
         logger: logger)
 }

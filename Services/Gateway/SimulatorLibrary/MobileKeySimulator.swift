@@ -1,10 +1,10 @@
 public import Crypto
-public import Foundation
+internal import Foundation
 
 /// Behaves like the Mobilní klíč app over the gateway's mobile-app API: holds a P-256 key,
-/// redeems an activation code, signs every request, reads and acknowledges its inbox, answers
-/// BOK prompts (counter code + BOK, the BOK HPKE-encrypted to the BOK service) and says
-/// "Nebyl jsem to já".
+/// redeems an activation code, signs every request, registers its push token, reads and
+/// acknowledges its inbox, answers BOK prompts (counter code + BOK, the BOK HPKE-encrypted to the
+/// BOK service) and says "Nebyl jsem to já".
 public struct MobileKeySimulator: Sendable {
     /// The key's device id (after pairing).
     public let deviceID: String
@@ -58,6 +58,13 @@ public struct MobileKeySimulator: Sendable {
         if let messageID { body["messageId"] = messageID }
         let json = try Self.object(try await signed("POST", "/app/v1/not-me", json: body), expecting: 200)
         return json["unpaired"] as? Bool ?? false
+    }
+
+    /// Registers `token` as this key's push token (empty removes it); true when a token is set.
+    public func registerPushToken(_ token: String) async throws -> Bool {
+        let json = try Self.object(
+            try await signed("POST", "/app/v1/push-token", json: ["pushToken": token]), expecting: 200)
+        return json["registered"] as? Bool ?? false
     }
 
     /// The pending BOK prompts.

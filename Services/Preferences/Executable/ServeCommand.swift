@@ -8,7 +8,7 @@ import Preferences
 import ServiceLifecycle
 
 /// Applies pending migrations, then serves the RPC port (Preferences and EventSink), the admin
-/// port and the delivery workers until SIGTERM or SIGINT.
+/// port, the delivery workers and (with `PUSH_ENABLED`) the push worker until SIGTERM or SIGINT.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Migrate, then serve Preferences (the default).")
@@ -33,6 +33,11 @@ struct ServeCommand: AsyncParsableCommand {
                 sms: settings.sms.map { SMSTransport(configuration: $0) }, configuration: settings.delivery,
                 logger: logger)
         }
+        // One push worker is enough: it sends a whole batch concurrently over one HTTP/2 connection.
+        let pushProvider = settings.push.map { HTTP2PushProvider(configuration: $0) }
+        let pushWorkers: [any Service] = pushProvider.map { provider in
+            [PushWorker(client: database, provider: provider, configuration: settings.delivery, logger: logger)]
+        } ?? []
         let admin = AdminServer.makeApplication(
             address: settings.adminAddress, metrics: metrics, logger: logger,
             readiness: { (try? await database.query("SELECT 1")) != nil })
@@ -41,9 +46,16 @@ struct ServeCommand: AsyncParsableCommand {
             metadata: [
                 "listen": "\(settings.listenAddress)", "admin": "\(settings.adminAddress)",
                 "email": "\(settings.smtp == nil ? "off" : "on")", "sms": "\(settings.sms == nil ? "off" : "on")",
+                "push": "\(pushProvider == nil ? "off" : "on")",
             ])
         // Started in this order, stopped in reverse: the server and workers stop before the pool.
-        let services: [any Service] = [database] + workers + [server, admin]
-        try await ProcessBootstrap.run(services: services, logger: logger)
+        let services: [any Service] = [database] + workers + pushWorkers + [server, admin]
+        do {
+            try await ProcessBootstrap.run(services: services, logger: logger)
+        } catch {
+            try? await pushProvider?.shutdown()
+            throw error
+        }
+        try? await pushProvider?.shutdown()
     }
 }

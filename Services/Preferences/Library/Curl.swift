@@ -85,6 +85,7 @@ enum Curl {
         if let mailFrom = request.mailFrom { strings.append((CURLOPT_MAIL_FROM, "<\(mailFrom)>")) }
         if let username = request.username { strings.append((CURLOPT_USERNAME, username)) }
         if let password = request.password { strings.append((CURLOPT_PASSWORD, password)) }
+        if let caFile = request.caFile { strings.append((CURLOPT_CAINFO, caFile)) }
         for (option, value) in strings {
             // libcurl copies string options, so the C string need not outlive this call.
             let code = mk_curl_setopt_string(handle, option, value)

@@ -26,6 +26,8 @@ struct CurlRequest: Sendable {
     var password: String?
     /// TLS requirement.
     var tls: TLS = .none
+    /// PEM file of the certificate authorities trusted instead of the system's; `nil` for the system's.
+    var caFile: String?
     /// Limit for the whole transfer.
     var timeout: Duration
     /// Limit for connecting.

@@ -2,9 +2,20 @@
 public struct PreferencesConfiguration: Sendable {
     /// Informative notifications one authority may send per hour (`AUTHORITY_QUOTA_PER_HOUR`).
     public var authorityQuotaPerHour: Int
+    /// Rows the hourly quota's counter is spread over (`AUTHORITY_QUOTA_SLOTS`, 1...256): more
+    /// slots let more notifications of one authority commit in parallel, and concurrent callers
+    /// may overshoot the quota by at most `authorityQuotaSlots − 1` (see
+    /// `PreferencesStore.chargeQuota`). 1 enforces the quota exactly and serialises the sends.
+    public var authorityQuotaSlots: Int
+    /// Whether a message landing in a key's inbox queues a push wake-up for the key's push token
+    /// (`PUSH_ENABLED`). Off, nothing is queued and keys see new messages when the app reads.
+    public var pushEnabled: Bool
 
     /// Creates a configuration.
-    public init(authorityQuotaPerHour: Int = 10_000) {
+    public init(authorityQuotaPerHour: Int = 10_000, authorityQuotaSlots: Int = 16, pushEnabled: Bool = false) {
+        precondition((1...256).contains(authorityQuotaSlots), "authorityQuotaSlots must be within 1...256")
         self.authorityQuotaPerHour = authorityQuotaPerHour
+        self.authorityQuotaSlots = authorityQuotaSlots
+        self.pushEnabled = pushEnabled
     }
 }

@@ -219,6 +219,19 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         }
     }
 
+    /// Serves `RegisterPushToken`.
+    public func registerPushToken(
+        _ request: Mk_Preferences_V1_RegisterPushTokenRequest, context: RPCContext
+    ) async throws -> Mk_Preferences_V1_RegisterPushTokenResponse {
+        try await serve(context) {
+            let subject = try RequestValidation.subject(request.subject)
+            let device = try RequestValidation.uuid(request.deviceId, field: "device_id")
+            let token = try Validation.pushToken(request.pushToken)
+            try await store.registerPushToken(token, of: device, subject: subject, origin: CallOrigin(context))
+            return Mk_Preferences_V1_RegisterPushTokenResponse()
+        }
+    }
+
     /// Serves `ListBokPadDevices`.
     public func listBokPadDevices(
         _ request: Mk_Preferences_V1_ListBokPadDevicesRequest, context: RPCContext

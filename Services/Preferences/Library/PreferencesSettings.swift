@@ -1,3 +1,4 @@
+internal import Foundation
 public import Logging
 public import MKPostgres
 public import MKRPC
@@ -14,11 +15,15 @@ public struct PreferencesSettings: Sendable {
     public var adminAddress: HostAndPort
     /// `LOG_LEVEL`: `trace` … `critical` (default `info`).
     public var logLevel: Logger.Level
-    /// `SMTP_URL`, `SMTP_STARTTLS`, `SMTP_USER`, `SMTP_PASSWORD`, `SMTP_FROM`, `SMTP_TIMEOUT_MS`;
+    /// `SMTP_URL`, `SMTP_STARTTLS`, `SMTP_USER`, `SMTP_PASSWORD`, `SMTP_FROM`, `SMTP_TIMEOUT_MS`,
+    /// `SMTP_CA_FILE`;
     /// `nil` when `SMTP_URL` is unset (e-mail deliveries then fail with "not configured").
     public var smtp: SMTPConfiguration?
     /// `SMS_API_URL`, `SMS_API_TOKEN`, `SMS_TIMEOUT_MS`; `nil` when `SMS_API_URL` is unset.
     public var sms: SMSConfiguration?
+    /// `PUSH_ENABLED` (default false), `PUSH_URL`, `PUSH_CREDENTIAL_FILE`, `PUSH_TOPIC`,
+    /// `PUSH_TIMEOUT_MS`, `PUSH_CA_FILE`; `nil` when push wake-ups are off.
+    public var push: PushConfiguration?
     /// `DELIVERY_POLL_MS`, `DELIVERY_BATCH`, `DELIVERY_MAX_ATTEMPTS`, `DELIVERY_BACKOFF_MS`,
     /// `DELIVERY_MAX_BACKOFF_MS`, `DELIVERY_LEASE_MS`.
     public var delivery: DeliveryWorkerConfiguration
@@ -37,11 +42,7 @@ public struct PreferencesSettings: Sendable {
         adminAddress = try environment.address("ADMIN_ADDR", default: "127.0.0.1:9201")
         rpcSecurity = try environment.rpcTransportSecurity(listenAddress: listenAddress)
         logLevel = try ProcessBootstrap.logLevel(try environment.string("LOG_LEVEL", default: "info"))
-        if try environment.boolean("PUSH_ENABLED", default: false) {
-            throw ConfigurationError(
-                setting: "PUSH_ENABLED",
-                problem: "push wake-ups are not implemented in this build; keys read their inbox when the app opens")
-        }
+        push = try Self.push(environment)
         if let smtpURL = try environment.optionalString("SMTP_URL") {
             guard smtpURL.hasPrefix("smtp://") || smtpURL.hasPrefix("smtps://") else {
                 throw ConfigurationError(setting: "SMTP_URL", problem: "must start with smtp:// or smtps://")
@@ -50,11 +51,16 @@ public struct PreferencesSettings: Sendable {
             guard (try? EmailAddress(parsing: from, field: "SMTP_FROM")) != nil else {
                 throw ConfigurationError(setting: "SMTP_FROM", problem: "must be an e-mail address")
             }
+            let caFile = try environment.optionalString("SMTP_CA_FILE")
+            if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+                throw ConfigurationError(setting: "SMTP_CA_FILE", problem: "cannot be read")
+            }
             smtp = SMTPConfiguration(
                 url: smtpURL, requireTLS: try environment.boolean("SMTP_STARTTLS", default: true),
                 username: try environment.optionalString("SMTP_USER"),
                 password: try environment.optionalString("SMTP_PASSWORD"), from: from,
-                timeout: try environment.milliseconds("SMTP_TIMEOUT_MS", default: .seconds(30), in: 100...300_000))
+                timeout: try environment.milliseconds("SMTP_TIMEOUT_MS", default: .seconds(30), in: 100...300_000),
+                caFile: caFile)
         } else {
             smtp = nil
         }
@@ -68,10 +74,10 @@ public struct PreferencesSettings: Sendable {
         } else {
             sms = nil
         }
-        let longestSend = max(smtp?.timeout ?? .zero, sms?.timeout ?? .zero)
+        let longestSend = max(smtp?.timeout ?? .zero, sms?.timeout ?? .zero, push?.timeout ?? .zero)
         let lease = try environment.milliseconds("DELIVERY_LEASE_MS", default: .seconds(120), in: 1000...3_600_000)
         guard lease > longestSend else {
-            throw ConfigurationError(setting: "DELIVERY_LEASE_MS", problem: "must be longer than the SMTP and SMS timeouts")
+            throw ConfigurationError(setting: "DELIVERY_LEASE_MS", problem: "must be longer than the SMTP, SMS and push timeouts")
         }
         delivery = DeliveryWorkerConfiguration(
             pollInterval: try environment.milliseconds("DELIVERY_POLL_MS", default: .seconds(1), in: 10...60_000),
@@ -83,6 +89,8 @@ public struct PreferencesSettings: Sendable {
             lease: lease)
         deliveryWorkers = try environment.integer("DELIVERY_WORKERS", default: 2, in: 1...64)
         configuration = PreferencesConfiguration(
-            authorityQuotaPerHour: try environment.integer("AUTHORITY_QUOTA_PER_HOUR", default: 10_000, in: 1...10_000_000))
+            authorityQuotaPerHour: try environment.integer("AUTHORITY_QUOTA_PER_HOUR", default: 10_000, in: 1...10_000_000),
+            authorityQuotaSlots: try environment.integer("AUTHORITY_QUOTA_SLOTS", default: 16, in: 1...256),
+            pushEnabled: push != nil)
     }
 }

@@ -73,20 +73,7 @@ extension PreferencesStore {
                 }
                 return (id, try await senderStatuses(of: id, on: connection))
             }
-            let window = Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
-            let used = try await connection.query(
-                """
-                INSERT INTO authority_quota (authority_id, window_start, used) VALUES (\(request.authorityID), \(window), 1)
-                ON CONFLICT (authority_id, window_start) DO UPDATE SET used = authority_quota.used + 1
-                RETURNING used
-                """
-            ).single(Int32.self)
-            guard Int(used) <= configuration.authorityQuotaPerHour else {
-                throw RPCError(
-                    .resourceExhausted,
-                    "The authority's quota of \(configuration.authorityQuotaPerHour) notifications per hour is used up.",
-                    reason: "QUOTA_EXCEEDED")
-            }
+            try await chargeQuota(of: request.authorityID, at: now, on: connection)
             var targets: [Target] = []
             if citizen.emailInformative { targets.append(.email(noAddress: citizen.email.isEmpty)) }
             if citizen.smsInformative { targets.append(.sms(noAddress: citizen.phone.isEmpty)) }

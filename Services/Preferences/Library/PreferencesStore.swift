@@ -109,7 +109,8 @@ struct PreferencesStore: Sendable {
     }
 
     /// Writes `notification` and one delivery per target. Contact deliveries wait for the worker;
-    /// a key's delivery is its inbox entry, in place as soon as this commits.
+    /// a key's delivery is its inbox entry, in place as soon as this commits, and with push on it
+    /// queues a wake-up for the key.
     nonisolated(nonsending) func insert(
         _ notification: NewNotification, targets: [Target], at now: Date, on connection: PostgresConnection
     ) async throws {
@@ -146,6 +147,12 @@ struct PreferencesStore: Sendable {
                 VALUES (\(UUID()), \(notification.id), \(Int32(position)), \(channel.rawValue), \(device),
                         \(noAddress), \(state), \(now), \(sentAt))
                 """)
+        }
+        if configuration.pushEnabled {
+            let devices = targets.compactMap { target -> UUID? in
+                if case .device(let id) = target { id } else { nil }
+            }
+            try await queueWakeups(for: devices, at: now, on: connection)
         }
     }
 

@@ -12,11 +12,14 @@ public struct SMTPConfiguration: Sendable {
     public var from: String
     /// Limit for one message, connection included.
     public var timeout: Duration
+    /// PEM file of the certificate authorities the server's certificate must chain to
+    /// (`SMTP_CA_FILE`); `nil` trusts the system's.
+    public var caFile: String?
 
     /// Creates a configuration.
     public init(
         url: String, requireTLS: Bool = true, username: String? = nil, password: String? = nil, from: String,
-        timeout: Duration = .seconds(30)
+        timeout: Duration = .seconds(30), caFile: String? = nil
     ) {
         self.url = url
         self.requireTLS = requireTLS
@@ -24,5 +27,6 @@ public struct SMTPConfiguration: Sendable {
         self.password = password
         self.from = from
         self.timeout = timeout
+        self.caFile = caFile
     }
 }

@@ -34,4 +34,21 @@ enum Validation {
         }
         return trimmed.precomposedStringWithCanonicalMapping
     }
+
+    /// A push token: empty (removes it) or 1 to 4096 characters of `A-Z a-z 0-9 . _ : ~ -` — the
+    /// alphabets of APNs and FCM tokens, and safe as the last segment of the provider's URL path.
+    static func pushToken(_ value: String) throws(RPCError) -> String {
+        guard value.utf8.count <= 4096 else {
+            throw RequestValidation.invalid("push_token", "must be at most 4096 characters")
+        }
+        let allowed = value.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII
+                && (scalar.properties.isAlphabetic || (0x30...0x39).contains(scalar.value)
+                    || "._:~-".unicodeScalars.contains(scalar))
+        }
+        guard allowed else {
+            throw RequestValidation.invalid("push_token", "may hold only letters A-Z and a-z, digits and . _ : ~ -")
+        }
+        return value
+    }
 }

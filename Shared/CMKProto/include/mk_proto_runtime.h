@@ -75,11 +75,24 @@ MKProtoCopyStatus mk_proto_arena_copy_string(MKProtoArena *arena, const void *by
 uint8_t *mk_proto_arena_copy_bytes(MKProtoArena *arena, const void *bytes, size_t length,
                                    int *out_of_memory);
 
+/** Outcome of mk_proto_unpacked_string_check. */
+typedef enum MKProtoStringStatus {
+    MK_PROTO_STRING_OK = 0,
+    MK_PROTO_STRING_INTERIOR_NUL = 1,
+    MK_PROTO_STRING_INVALID_UTF8 = 2,
+} MKProtoStringStatus;
+
 /**
- * The length of a string field of a message unpacked with an arena's allocator, or -1 when the
- * wire string contained a NUL byte. NULL and protobuf_c_empty_string have length 0.
+ * Checks a string field of a message unpacked with an arena's allocator in one pass: takes its
+ * length from the arena's size header (protobuf-c allocated wire length + 1, no strlen), refuses a
+ * NUL byte within it and validates it as UTF-8 exactly as Unicode defines well-formed UTF-8 (no
+ * overlong forms, no surrogates, nothing above U+10FFFF). On MK_PROTO_STRING_OK sets `*length`
+ * and `*ascii` (1 when every byte is below 0x80). NULL and protobuf_c_empty_string are empty.
  */
-ptrdiff_t mk_proto_unpacked_string_length(const char *string);
+MKProtoStringStatus mk_proto_unpacked_string_check(const char *string, size_t *length, int *ascii);
+
+/** The same checks for `length` bytes at `bytes` (not necessarily NUL-terminated). */
+MKProtoStringStatus mk_proto_utf8_check(const unsigned char *bytes, size_t length, int *ascii);
 
 /** Arena activity of the calling thread, for leak tests: each pair must match after a call. */
 typedef struct MKProtoArenaStatistics {

@@ -117,12 +117,69 @@ uint8_t *mk_proto_arena_copy_bytes(MKProtoArena *arena, const void *bytes, size_
     return copy;
 }
 
-ptrdiff_t mk_proto_unpacked_string_length(const char *string) {
-    if (string == NULL || string == protobuf_c_empty_string) return 0;
+/* Eight bytes at `p` are ASCII and none is NUL. */
+static int mk_proto_plain_ascii_word(const unsigned char *p) {
+    uint64_t word;
+    memcpy(&word, p, sizeof word);
+    const uint64_t high = 0x8080808080808080ull;
+    const uint64_t ones = 0x0101010101010101ull;
+    return (word & high) == 0 && ((word - ones) & ~word & high) == 0;
+}
+
+MKProtoStringStatus mk_proto_utf8_check(const unsigned char *bytes, size_t length, int *ascii) {
+    const unsigned char *p = bytes;
+    const unsigned char *end = bytes + length;
+    int all_ascii = 1;
+    while (p < end) {
+        if ((size_t)(end - p) >= 8 && mk_proto_plain_ascii_word(p)) {
+            p += 8;
+            continue;
+        }
+        unsigned char lead = *p;
+        if (lead < 0x80) {
+            if (lead == 0) return MK_PROTO_STRING_INTERIOR_NUL;
+            p++;
+            continue;
+        }
+        all_ascii = 0;
+        /* Well-formed sequences, Unicode table 3-7: the second byte's range depends on the lead. */
+        size_t size;
+        unsigned char low = 0x80, high = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            size = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            size = 3;
+            if (lead == 0xE0) low = 0xA0;
+            if (lead == 0xED) high = 0x9F;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            size = 4;
+            if (lead == 0xF0) low = 0x90;
+            if (lead == 0xF4) high = 0x8F;
+        } else {
+            return MK_PROTO_STRING_INVALID_UTF8;
+        }
+        if ((size_t)(end - p) < size) return MK_PROTO_STRING_INVALID_UTF8;
+        if (p[1] < low || p[1] > high) return MK_PROTO_STRING_INVALID_UTF8;
+        for (size_t i = 2; i < size; i++) {
+            if ((p[i] & 0xC0) != 0x80) return MK_PROTO_STRING_INVALID_UTF8;
+        }
+        p += size;
+    }
+    *ascii = all_ascii;
+    return MK_PROTO_STRING_OK;
+}
+
+MKProtoStringStatus mk_proto_unpacked_string_check(const char *string, size_t *length, int *ascii) {
+    if (string == NULL || string == protobuf_c_empty_string) {
+        *length = 0;
+        *ascii = 1;
+        return MK_PROTO_STRING_OK;
+    }
     /* protobuf-c allocated wire length + 1 bytes and NUL-terminated the copy. */
-    size_t allocated = ((const size_t *)string)[-1];
-    size_t length = strlen(string);
-    return length + 1 == allocated ? (ptrdiff_t)length : -1;
+    size_t wire_length = ((const size_t *)string)[-1] - 1;
+    MKProtoStringStatus status = mk_proto_utf8_check((const unsigned char *)string, wire_length, ascii);
+    if (status == MK_PROTO_STRING_OK) *length = wire_length;
+    return status;
 }
 
 MKProtoArenaStatistics mk_proto_arena_thread_statistics(void) {

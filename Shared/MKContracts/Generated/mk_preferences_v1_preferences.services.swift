@@ -35,6 +35,9 @@ public enum Mk_Preferences_V1_Preferences {
         public static let listInbox = RPCMethodDescriptor(service: serviceName, method: "ListInbox", isIdempotent: true)
         /// `mk.preferences.v1.Preferences/AckInbox`.
         public static let ackInbox = RPCMethodDescriptor(service: serviceName, method: "AckInbox", isIdempotent: false)
+        /// `mk.preferences.v1.Preferences/RegisterPushToken`.
+        public static let registerPushToken = RPCMethodDescriptor(
+            service: serviceName, method: "RegisterPushToken", isIdempotent: false)
         /// `mk.preferences.v1.Preferences/ListBokPadDevices` (read-only, retryable).
         public static let listBokPadDevices = RPCMethodDescriptor(
             service: serviceName, method: "ListBokPadDevices", isIdempotent: true)
@@ -53,6 +56,7 @@ public enum Mk_Preferences_V1_Preferences {
             notifyLogin,
             listInbox,
             ackInbox,
+            registerPushToken,
             listBokPadDevices,
             listNotices,
         ]
@@ -113,6 +117,12 @@ public enum Mk_Preferences_V1_Preferences {
             _ request: Mk_Preferences_V1_AckInboxRequest,
             context: RPCContext
         ) async throws -> Mk_Preferences_V1_AckInboxResponse
+
+        /// Serves `RegisterPushToken`.
+        func registerPushToken(
+            _ request: Mk_Preferences_V1_RegisterPushTokenRequest,
+            context: RPCContext
+        ) async throws -> Mk_Preferences_V1_RegisterPushTokenResponse
 
         /// Serves `ListBokPadDevices`.
         func listBokPadDevices(
@@ -227,6 +237,16 @@ public enum Mk_Preferences_V1_Preferences {
                 options: options)
         }
 
+        /// Calls `RegisterPushToken`; throws `RPCError`.
+        public func registerPushToken(
+            _ request: Mk_Preferences_V1_RegisterPushTokenRequest,
+            options: RPCCallOptions = RPCCallOptions()
+        ) async throws -> Mk_Preferences_V1_RegisterPushTokenResponse {
+            try await caller.unary(
+                Method.registerPushToken, request: request,
+                responseType: Mk_Preferences_V1_RegisterPushTokenResponse.self, options: options)
+        }
+
         /// Calls `ListBokPadDevices`; throws `RPCError`.
         public func listBokPadDevices(
             _ request: Mk_Preferences_V1_ListBokPadDevicesRequest,
@@ -315,6 +335,13 @@ extension Mk_Preferences_V1_Preferences.ServiceProtocol {
                 responseType: Mk_Preferences_V1_AckInboxResponse.self
             ) { request, context in
                 try await self.ackInbox(request, context: context)
+            },
+            RPCMethodHandler(
+                descriptor: Mk_Preferences_V1_Preferences.Method.registerPushToken,
+                requestType: Mk_Preferences_V1_RegisterPushTokenRequest.self,
+                responseType: Mk_Preferences_V1_RegisterPushTokenResponse.self
+            ) { request, context in
+                try await self.registerPushToken(request, context: context)
             },
             RPCMethodHandler(
                 descriptor: Mk_Preferences_V1_Preferences.Method.listBokPadDevices,

@@ -47,6 +47,12 @@ public enum Mk_Registry_V1_DeviceRegistry {
         /// `mk.registry.v1.DeviceRegistry/VerifyDeviceSignature`.
         public static let verifyDeviceSignature = RPCMethodDescriptor(
             service: serviceName, method: "VerifyDeviceSignature", isIdempotent: false)
+        /// `mk.registry.v1.DeviceRegistry/RevokeSession`.
+        public static let revokeSession = RPCMethodDescriptor(
+            service: serviceName, method: "RevokeSession", isIdempotent: false)
+        /// `mk.registry.v1.DeviceRegistry/IsSessionRevoked`.
+        public static let isSessionRevoked = RPCMethodDescriptor(
+            service: serviceName, method: "IsSessionRevoked", isIdempotent: false)
 
         /// Every method, in proto order.
         public static let all: [RPCMethodDescriptor] = [
@@ -63,6 +69,8 @@ public enum Mk_Registry_V1_DeviceRegistry {
             listMeans,
             issueChallenge,
             verifyDeviceSignature,
+            revokeSession,
+            isSessionRevoked,
         ]
     }
 
@@ -145,6 +153,18 @@ public enum Mk_Registry_V1_DeviceRegistry {
             _ request: Mk_Registry_V1_VerifyDeviceSignatureRequest,
             context: RPCContext
         ) async throws -> Mk_Registry_V1_VerifyDeviceSignatureResponse
+
+        /// Serves `RevokeSession`.
+        func revokeSession(
+            _ request: Mk_Registry_V1_RevokeSessionRequest,
+            context: RPCContext
+        ) async throws -> Mk_Registry_V1_RevokeSessionResponse
+
+        /// Serves `IsSessionRevoked`.
+        func isSessionRevoked(
+            _ request: Mk_Registry_V1_IsSessionRevokedRequest,
+            context: RPCContext
+        ) async throws -> Mk_Registry_V1_IsSessionRevokedResponse
     }
 
     /// The typed client over any caller (the pooled network client, or an in-process transport).
@@ -286,6 +306,26 @@ public enum Mk_Registry_V1_DeviceRegistry {
                 Method.verifyDeviceSignature, request: request,
                 responseType: Mk_Registry_V1_VerifyDeviceSignatureResponse.self, options: options)
         }
+
+        /// Calls `RevokeSession`; throws `RPCError`.
+        public func revokeSession(
+            _ request: Mk_Registry_V1_RevokeSessionRequest,
+            options: RPCCallOptions = RPCCallOptions()
+        ) async throws -> Mk_Registry_V1_RevokeSessionResponse {
+            try await caller.unary(
+                Method.revokeSession, request: request, responseType: Mk_Registry_V1_RevokeSessionResponse.self,
+                options: options)
+        }
+
+        /// Calls `IsSessionRevoked`; throws `RPCError`.
+        public func isSessionRevoked(
+            _ request: Mk_Registry_V1_IsSessionRevokedRequest,
+            options: RPCCallOptions = RPCCallOptions()
+        ) async throws -> Mk_Registry_V1_IsSessionRevokedResponse {
+            try await caller.unary(
+                Method.isSessionRevoked, request: request, responseType: Mk_Registry_V1_IsSessionRevokedResponse.self,
+                options: options)
+        }
     }
 }
 
@@ -383,6 +423,20 @@ extension Mk_Registry_V1_DeviceRegistry.ServiceProtocol {
                 responseType: Mk_Registry_V1_VerifyDeviceSignatureResponse.self
             ) { request, context in
                 try await self.verifyDeviceSignature(request, context: context)
+            },
+            RPCMethodHandler(
+                descriptor: Mk_Registry_V1_DeviceRegistry.Method.revokeSession,
+                requestType: Mk_Registry_V1_RevokeSessionRequest.self,
+                responseType: Mk_Registry_V1_RevokeSessionResponse.self
+            ) { request, context in
+                try await self.revokeSession(request, context: context)
+            },
+            RPCMethodHandler(
+                descriptor: Mk_Registry_V1_DeviceRegistry.Method.isSessionRevoked,
+                requestType: Mk_Registry_V1_IsSessionRevokedRequest.self,
+                responseType: Mk_Registry_V1_IsSessionRevokedResponse.self
+            ) { request, context in
+                try await self.isSessionRevoked(request, context: context)
             },
         ]
     }

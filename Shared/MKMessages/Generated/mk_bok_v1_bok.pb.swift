@@ -185,8 +185,11 @@ extension Mk_Bok_V1_CancelVerificationRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__CancelVerificationRequest>) throws(ProtoError) {
-        if let value = c.pointee.office { office = try Mk_Bok_V1_Office(cMessage: value) }
-        requestId = try ProtoCodec.string(c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
+        var _office: Mk_Bok_V1_Office? = nil
+        if let value = c.pointee.office { _office = try Mk_Bok_V1_Office(cMessage: value) }
+        let _requestId = try ProtoCodec.string(
+            c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
+        self.init(office: _office, requestId: _requestId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -252,7 +255,9 @@ extension Mk_Bok_V1_CancelVerificationResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__CancelVerificationResponse>) throws(ProtoError) {
-        if let value = c.pointee.verification { verification = try Mk_Bok_V1_Verification(cMessage: value) }
+        var _verification: Mk_Bok_V1_Verification? = nil
+        if let value = c.pointee.verification { _verification = try Mk_Bok_V1_Verification(cMessage: value) }
+        self.init(verification: _verification)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -318,8 +323,10 @@ extension Mk_Bok_V1_ClearBokRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__ClearBokRequest>) throws(ProtoError) {
-        if let value = c.pointee.office { office = try Mk_Bok_V1_Office(cMessage: value) }
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        var _office: Mk_Bok_V1_Office? = nil
+        if let value = c.pointee.office { _office = try Mk_Bok_V1_Office(cMessage: value) }
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        self.init(office: _office, subject: _subject)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -384,7 +391,8 @@ extension Mk_Bok_V1_ClearBokResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__ClearBokResponse>) throws(ProtoError) {
-        state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        let _state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        self.init(state: _state)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -454,9 +462,10 @@ extension Mk_Bok_V1_EncryptedBok {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__EncryptedBok>) throws(ProtoError) {
-        keyId = try ProtoCodec.string(c.pointee.key_id, message: Self.protoMessageName, field: "key_id")
-        encapsulatedKey = ProtoCodec.bytes(c.pointee.encapsulated_key)
-        ciphertext = ProtoCodec.bytes(c.pointee.ciphertext)
+        let _keyId = try ProtoCodec.string(c.pointee.key_id, message: Self.protoMessageName, field: "key_id")
+        let _encapsulatedKey = ProtoCodec.bytes(c.pointee.encapsulated_key)
+        let _ciphertext = ProtoCodec.bytes(c.pointee.ciphertext)
+        self.init(keyId: _keyId, encapsulatedKey: _encapsulatedKey, ciphertext: _ciphertext)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -527,7 +536,8 @@ extension Mk_Bok_V1_GetBokStatusRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__GetBokStatusRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        self.init(subject: _subject)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -596,8 +606,9 @@ extension Mk_Bok_V1_GetBokStatusResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__GetBokStatusResponse>) throws(ProtoError) {
-        state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
-        attemptsLeft = c.pointee.attempts_left
+        let _state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        let _attemptsLeft = c.pointee.attempts_left
+        self.init(state: _state, attemptsLeft: _attemptsLeft)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -716,8 +727,9 @@ extension Mk_Bok_V1_GetHpkePublicKeyResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__GetHpkePublicKeyResponse>) throws(ProtoError) {
-        keyId = try ProtoCodec.string(c.pointee.key_id, message: Self.protoMessageName, field: "key_id")
-        publicKey = ProtoCodec.bytes(c.pointee.public_key)
+        let _keyId = try ProtoCodec.string(c.pointee.key_id, message: Self.protoMessageName, field: "key_id")
+        let _publicKey = ProtoCodec.bytes(c.pointee.public_key)
+        self.init(keyId: _keyId, publicKey: _publicKey)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -789,8 +801,11 @@ extension Mk_Bok_V1_GetVerificationRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__GetVerificationRequest>) throws(ProtoError) {
-        if let value = c.pointee.office { office = try Mk_Bok_V1_Office(cMessage: value) }
-        requestId = try ProtoCodec.string(c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
+        var _office: Mk_Bok_V1_Office? = nil
+        if let value = c.pointee.office { _office = try Mk_Bok_V1_Office(cMessage: value) }
+        let _requestId = try ProtoCodec.string(
+            c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
+        self.init(office: _office, requestId: _requestId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -855,7 +870,9 @@ extension Mk_Bok_V1_GetVerificationResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__GetVerificationResponse>) throws(ProtoError) {
-        if let value = c.pointee.verification { verification = try Mk_Bok_V1_Verification(cMessage: value) }
+        var _verification: Mk_Bok_V1_Verification? = nil
+        if let value = c.pointee.verification { _verification = try Mk_Bok_V1_Verification(cMessage: value) }
+        self.init(verification: _verification)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -922,8 +939,9 @@ extension Mk_Bok_V1_ListPromptsRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__ListPromptsRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        self.init(subject: _subject, deviceId: _deviceId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -990,9 +1008,10 @@ extension Mk_Bok_V1_ListPromptsResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__ListPromptsResponse>) throws(ProtoError) {
-        prompts = try ProtoCodec.messages(
+        let _prompts = try ProtoCodec.messages(
             c.pointee.prompts, count: c.pointee.n_prompts, message: Self.protoMessageName, field: "prompts",
             convert: Mk_Bok_V1_Prompt.init(cMessage:))
+        self.init(prompts: _prompts)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1065,8 +1084,9 @@ extension Mk_Bok_V1_ListVerificationHistoryRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__ListVerificationHistoryRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        limit = c.pointee.limit
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _limit = c.pointee.limit
+        self.init(subject: _subject, limit: _limit)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1132,9 +1152,10 @@ extension Mk_Bok_V1_ListVerificationHistoryResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__ListVerificationHistoryResponse>) throws(ProtoError) {
-        entries = try ProtoCodec.messages(
+        let _entries = try ProtoCodec.messages(
             c.pointee.entries, count: c.pointee.n_entries, message: Self.protoMessageName, field: "entries",
             convert: Mk_Bok_V1_VerificationHistoryEntry.init(cMessage:))
+        self.init(entries: _entries)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1208,9 +1229,12 @@ extension Mk_Bok_V1_Office {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__Office>) throws(ProtoError) {
-        officeId = try ProtoCodec.string(c.pointee.office_id, message: Self.protoMessageName, field: "office_id")
-        officeName = try ProtoCodec.string(c.pointee.office_name, message: Self.protoMessageName, field: "office_name")
-        counterId = try ProtoCodec.string(c.pointee.counter_id, message: Self.protoMessageName, field: "counter_id")
+        let _officeId = try ProtoCodec.string(c.pointee.office_id, message: Self.protoMessageName, field: "office_id")
+        let _officeName = try ProtoCodec.string(
+            c.pointee.office_name, message: Self.protoMessageName, field: "office_name")
+        let _counterId = try ProtoCodec.string(
+            c.pointee.counter_id, message: Self.protoMessageName, field: "counter_id")
+        self.init(officeId: _officeId, officeName: _officeName, counterId: _counterId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1297,11 +1321,16 @@ extension Mk_Bok_V1_Prompt {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__Prompt>) throws(ProtoError) {
-        requestId = try ProtoCodec.string(c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
-        officeName = try ProtoCodec.string(c.pointee.office_name, message: Self.protoMessageName, field: "office_name")
-        purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
-        expiresAtUnixMicros = c.pointee.expires_at_unix_micros
-        attemptsLeft = c.pointee.attempts_left
+        let _requestId = try ProtoCodec.string(
+            c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
+        let _officeName = try ProtoCodec.string(
+            c.pointee.office_name, message: Self.protoMessageName, field: "office_name")
+        let _purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
+        let _expiresAtUnixMicros = c.pointee.expires_at_unix_micros
+        let _attemptsLeft = c.pointee.attempts_left
+        self.init(
+            requestId: _requestId, officeName: _officeName, purpose: _purpose,
+            expiresAtUnixMicros: _expiresAtUnixMicros, attemptsLeft: _attemptsLeft)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1381,9 +1410,11 @@ extension Mk_Bok_V1_SetBokRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__SetBokRequest>) throws(ProtoError) {
-        if let value = c.pointee.office { office = try Mk_Bok_V1_Office(cMessage: value) }
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        code = try ProtoCodec.string(c.pointee.code, message: Self.protoMessageName, field: "code")
+        var _office: Mk_Bok_V1_Office? = nil
+        if let value = c.pointee.office { _office = try Mk_Bok_V1_Office(cMessage: value) }
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _code = try ProtoCodec.string(c.pointee.code, message: Self.protoMessageName, field: "code")
+        self.init(office: _office, subject: _subject, code: _code)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1448,7 +1479,8 @@ extension Mk_Bok_V1_SetBokResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__SetBokResponse>) throws(ProtoError) {
-        state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        let _state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        self.init(state: _state)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1521,9 +1553,11 @@ extension Mk_Bok_V1_StartVerificationRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__StartVerificationRequest>) throws(ProtoError) {
-        if let value = c.pointee.office { office = try Mk_Bok_V1_Office(cMessage: value) }
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
+        var _office: Mk_Bok_V1_Office? = nil
+        if let value = c.pointee.office { _office = try Mk_Bok_V1_Office(cMessage: value) }
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
+        self.init(office: _office, subject: _subject, purpose: _purpose)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1602,10 +1636,12 @@ extension Mk_Bok_V1_StartVerificationResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__StartVerificationResponse>) throws(ProtoError) {
-        requestId = try ProtoCodec.string(c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
-        counterCode = try ProtoCodec.string(
+        let _requestId = try ProtoCodec.string(
+            c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
+        let _counterCode = try ProtoCodec.string(
             c.pointee.counter_code, message: Self.protoMessageName, field: "counter_code")
-        expiresAtUnixMicros = c.pointee.expires_at_unix_micros
+        let _expiresAtUnixMicros = c.pointee.expires_at_unix_micros
+        self.init(requestId: _requestId, counterCode: _counterCode, expiresAtUnixMicros: _expiresAtUnixMicros)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1704,14 +1740,19 @@ extension Mk_Bok_V1_SubmitAnswerRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__SubmitAnswerRequest>) throws(ProtoError) {
-        requestId = try ProtoCodec.string(c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        counterCode = try ProtoCodec.string(
+        let _requestId = try ProtoCodec.string(
+            c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _counterCode = try ProtoCodec.string(
             c.pointee.counter_code, message: Self.protoMessageName, field: "counter_code")
-        if let value = c.pointee.encrypted_bok { encryptedBok = try Mk_Bok_V1_EncryptedBok(cMessage: value) }
-        signedAtUnixMicros = c.pointee.signed_at_unix_micros
-        signature = ProtoCodec.bytes(c.pointee.signature)
+        var _encryptedBok: Mk_Bok_V1_EncryptedBok? = nil
+        if let value = c.pointee.encrypted_bok { _encryptedBok = try Mk_Bok_V1_EncryptedBok(cMessage: value) }
+        let _signedAtUnixMicros = c.pointee.signed_at_unix_micros
+        let _signature = ProtoCodec.bytes(c.pointee.signature)
+        self.init(
+            requestId: _requestId, subject: _subject, deviceId: _deviceId, counterCode: _counterCode,
+            encryptedBok: _encryptedBok, signedAtUnixMicros: _signedAtUnixMicros, signature: _signature)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1797,8 +1838,9 @@ extension Mk_Bok_V1_SubmitAnswerResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__SubmitAnswerResponse>) throws(ProtoError) {
-        state = Mk_Bok_V1_VerificationState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
-        attemptsLeft = c.pointee.attempts_left
+        let _state = Mk_Bok_V1_VerificationState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        let _attemptsLeft = c.pointee.attempts_left
+        self.init(state: _state, attemptsLeft: _attemptsLeft)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1871,9 +1913,11 @@ extension Mk_Bok_V1_UnblockBokRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__UnblockBokRequest>) throws(ProtoError) {
-        if let value = c.pointee.office { office = try Mk_Bok_V1_Office(cMessage: value) }
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        newCode = try ProtoCodec.string(c.pointee.new_code, message: Self.protoMessageName, field: "new_code")
+        var _office: Mk_Bok_V1_Office? = nil
+        if let value = c.pointee.office { _office = try Mk_Bok_V1_Office(cMessage: value) }
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _newCode = try ProtoCodec.string(c.pointee.new_code, message: Self.protoMessageName, field: "new_code")
+        self.init(office: _office, subject: _subject, newCode: _newCode)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1941,7 +1985,8 @@ extension Mk_Bok_V1_UnblockBokResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__UnblockBokResponse>) throws(ProtoError) {
-        state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        let _state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        self.init(state: _state)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2031,13 +2076,18 @@ extension Mk_Bok_V1_Verification {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__Verification>) throws(ProtoError) {
-        requestId = try ProtoCodec.string(c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
-        state = Mk_Bok_V1_VerificationState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
-        purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
-        startedAtUnixMicros = c.pointee.started_at_unix_micros
-        expiresAtUnixMicros = c.pointee.expires_at_unix_micros
-        finishedAtUnixMicros = c.pointee.finished_at_unix_micros
-        attemptsLeft = c.pointee.attempts_left
+        let _requestId = try ProtoCodec.string(
+            c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
+        let _state = Mk_Bok_V1_VerificationState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        let _purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
+        let _startedAtUnixMicros = c.pointee.started_at_unix_micros
+        let _expiresAtUnixMicros = c.pointee.expires_at_unix_micros
+        let _finishedAtUnixMicros = c.pointee.finished_at_unix_micros
+        let _attemptsLeft = c.pointee.attempts_left
+        self.init(
+            requestId: _requestId, state: _state, purpose: _purpose, startedAtUnixMicros: _startedAtUnixMicros,
+            expiresAtUnixMicros: _expiresAtUnixMicros, finishedAtUnixMicros: _finishedAtUnixMicros,
+            attemptsLeft: _attemptsLeft)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2125,10 +2175,12 @@ extension Mk_Bok_V1_VerificationHistoryEntry {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__VerificationHistoryEntry>) throws(ProtoError) {
-        officeName = try ProtoCodec.string(c.pointee.office_name, message: Self.protoMessageName, field: "office_name")
-        purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
-        state = Mk_Bok_V1_VerificationState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
-        startedAtUnixMicros = c.pointee.started_at_unix_micros
+        let _officeName = try ProtoCodec.string(
+            c.pointee.office_name, message: Self.protoMessageName, field: "office_name")
+        let _purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
+        let _state = Mk_Bok_V1_VerificationState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        let _startedAtUnixMicros = c.pointee.started_at_unix_micros
+        self.init(officeName: _officeName, purpose: _purpose, state: _state, startedAtUnixMicros: _startedAtUnixMicros)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.

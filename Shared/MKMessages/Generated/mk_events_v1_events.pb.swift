@@ -227,12 +227,17 @@ extension Mk_Events_V1_BokOutcome {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__BokOutcome>) throws(ProtoError) {
-        requestId = try ProtoCodec.string(c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
-        result = Mk_Events_V1_BokResult(rawValue: Int32(truncatingIfNeeded: c.pointee.result.rawValue))
-        officeName = try ProtoCodec.string(c.pointee.office_name, message: Self.protoMessageName, field: "office_name")
-        purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
-        attemptsLeft = c.pointee.attempts_left
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _requestId = try ProtoCodec.string(
+            c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
+        let _result = Mk_Events_V1_BokResult(rawValue: Int32(truncatingIfNeeded: c.pointee.result.rawValue))
+        let _officeName = try ProtoCodec.string(
+            c.pointee.office_name, message: Self.protoMessageName, field: "office_name")
+        let _purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
+        let _attemptsLeft = c.pointee.attempts_left
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        self.init(
+            requestId: _requestId, result: _result, officeName: _officeName, purpose: _purpose,
+            attemptsLeft: _attemptsLeft, deviceId: _deviceId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -307,9 +312,10 @@ extension Mk_Events_V1_DeliverEventsRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__DeliverEventsRequest>) throws(ProtoError) {
-        events = try ProtoCodec.messages(
+        let _events = try ProtoCodec.messages(
             c.pointee.events, count: c.pointee.n_events, message: Self.protoMessageName, field: "events",
             convert: Mk_Events_V1_Event.init(cMessage:))
+        self.init(events: _events)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -377,7 +383,8 @@ extension Mk_Events_V1_DeliverEventsResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__DeliverEventsResponse>) throws(ProtoError) {
-        applied = c.pointee.applied
+        let _applied = c.pointee.applied
+        self.init(applied: _applied)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -453,11 +460,12 @@ extension Mk_Events_V1_DevicePaired {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__DevicePaired>) throws(ProtoError) {
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        displayName = try ProtoCodec.string(
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _displayName = try ProtoCodec.string(
             c.pointee.display_name, message: Self.protoMessageName, field: "display_name")
-        platform = try ProtoCodec.string(c.pointee.platform, message: Self.protoMessageName, field: "platform")
-        origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
+        let _platform = try ProtoCodec.string(c.pointee.platform, message: Self.protoMessageName, field: "platform")
+        let _origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
+        self.init(deviceId: _deviceId, displayName: _displayName, platform: _platform, origin: _origin)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -535,9 +543,10 @@ extension Mk_Events_V1_DeviceRenamed {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__DeviceRenamed>) throws(ProtoError) {
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        displayName = try ProtoCodec.string(
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _displayName = try ProtoCodec.string(
             c.pointee.display_name, message: Self.protoMessageName, field: "display_name")
+        self.init(deviceId: _deviceId, displayName: _displayName)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -620,11 +629,12 @@ extension Mk_Events_V1_DeviceUnpaired {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__DeviceUnpaired>) throws(ProtoError) {
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        displayName = try ProtoCodec.string(
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _displayName = try ProtoCodec.string(
             c.pointee.display_name, message: Self.protoMessageName, field: "display_name")
-        reason = try ProtoCodec.string(c.pointee.reason, message: Self.protoMessageName, field: "reason")
-        noMeansLeft = c.pointee.no_means_left != 0
+        let _reason = try ProtoCodec.string(c.pointee.reason, message: Self.protoMessageName, field: "reason")
+        let _noMeansLeft = c.pointee.no_means_left != 0
+        self.init(deviceId: _deviceId, displayName: _displayName, reason: _reason, noMeansLeft: _noMeansLeft)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -744,17 +754,26 @@ extension Mk_Events_V1_Event {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__Event>) throws(ProtoError) {
-        eventId = try ProtoCodec.string(c.pointee.event_id, message: Self.protoMessageName, field: "event_id")
-        type = Mk_Events_V1_EventType(rawValue: Int32(truncatingIfNeeded: c.pointee.type.rawValue))
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        occurredAtUnixMicros = c.pointee.occurred_at_unix_micros
-        sequence = c.pointee.sequence
-        producer = try ProtoCodec.string(c.pointee.producer, message: Self.protoMessageName, field: "producer")
-        if let value = c.pointee.device_paired { devicePaired = try Mk_Events_V1_DevicePaired(cMessage: value) }
-        if let value = c.pointee.device_renamed { deviceRenamed = try Mk_Events_V1_DeviceRenamed(cMessage: value) }
-        if let value = c.pointee.device_unpaired { deviceUnpaired = try Mk_Events_V1_DeviceUnpaired(cMessage: value) }
-        if let value = c.pointee.signed_in { signedIn = try Mk_Events_V1_SignedIn(cMessage: value) }
-        if let value = c.pointee.bok_outcome { bokOutcome = try Mk_Events_V1_BokOutcome(cMessage: value) }
+        let _eventId = try ProtoCodec.string(c.pointee.event_id, message: Self.protoMessageName, field: "event_id")
+        let _type = Mk_Events_V1_EventType(rawValue: Int32(truncatingIfNeeded: c.pointee.type.rawValue))
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _occurredAtUnixMicros = c.pointee.occurred_at_unix_micros
+        let _sequence = c.pointee.sequence
+        let _producer = try ProtoCodec.string(c.pointee.producer, message: Self.protoMessageName, field: "producer")
+        var _devicePaired: Mk_Events_V1_DevicePaired? = nil
+        if let value = c.pointee.device_paired { _devicePaired = try Mk_Events_V1_DevicePaired(cMessage: value) }
+        var _deviceRenamed: Mk_Events_V1_DeviceRenamed? = nil
+        if let value = c.pointee.device_renamed { _deviceRenamed = try Mk_Events_V1_DeviceRenamed(cMessage: value) }
+        var _deviceUnpaired: Mk_Events_V1_DeviceUnpaired? = nil
+        if let value = c.pointee.device_unpaired { _deviceUnpaired = try Mk_Events_V1_DeviceUnpaired(cMessage: value) }
+        var _signedIn: Mk_Events_V1_SignedIn? = nil
+        if let value = c.pointee.signed_in { _signedIn = try Mk_Events_V1_SignedIn(cMessage: value) }
+        var _bokOutcome: Mk_Events_V1_BokOutcome? = nil
+        if let value = c.pointee.bok_outcome { _bokOutcome = try Mk_Events_V1_BokOutcome(cMessage: value) }
+        self.init(
+            eventId: _eventId, type: _type, subject: _subject, occurredAtUnixMicros: _occurredAtUnixMicros,
+            sequence: _sequence, producer: _producer, devicePaired: _devicePaired, deviceRenamed: _deviceRenamed,
+            deviceUnpaired: _deviceUnpaired, signedIn: _signedIn, bokOutcome: _bokOutcome)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -846,9 +865,10 @@ extension Mk_Events_V1_SignedIn {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__SignedIn>) throws(ProtoError) {
-        means = try ProtoCodec.string(c.pointee.means, message: Self.protoMessageName, field: "means")
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
+        let _means = try ProtoCodec.string(c.pointee.means, message: Self.protoMessageName, field: "means")
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
+        self.init(means: _means, deviceId: _deviceId, origin: _origin)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.

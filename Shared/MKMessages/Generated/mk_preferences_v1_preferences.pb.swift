@@ -233,10 +233,11 @@ extension Mk_Preferences_V1_AckInboxRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__AckInboxRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        messageIds = try ProtoCodec.strings(
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _messageIds = try ProtoCodec.strings(
             c.pointee.message_ids, count: c.pointee.n_message_ids, message: Self.protoMessageName, field: "message_ids")
+        self.init(subject: _subject, deviceId: _deviceId, messageIds: _messageIds)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -309,7 +310,8 @@ extension Mk_Preferences_V1_AckInboxResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__AckInboxResponse>) throws(ProtoError) {
-        acknowledged = c.pointee.acknowledged
+        let _acknowledged = c.pointee.acknowledged
+        self.init(acknowledged: _acknowledged)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -376,8 +378,9 @@ extension Mk_Preferences_V1_ChannelStatus {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ChannelStatus>) throws(ProtoError) {
-        channel = Mk_Preferences_V1_ChannelKind(rawValue: Int32(truncatingIfNeeded: c.pointee.channel.rawValue))
-        state = Mk_Preferences_V1_DeliveryState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        let _channel = Mk_Preferences_V1_ChannelKind(rawValue: Int32(truncatingIfNeeded: c.pointee.channel.rawValue))
+        let _state = Mk_Preferences_V1_DeliveryState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        self.init(channel: _channel, state: _state)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -455,10 +458,11 @@ extension Mk_Preferences_V1_ContactSetting {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ContactSetting>) throws(ProtoError) {
-        channel = Mk_Preferences_V1_ChannelKind(rawValue: Int32(truncatingIfNeeded: c.pointee.channel.rawValue))
-        present = c.pointee.present != 0
-        address = try ProtoCodec.string(c.pointee.address, message: Self.protoMessageName, field: "address")
-        informative = c.pointee.informative != 0
+        let _channel = Mk_Preferences_V1_ChannelKind(rawValue: Int32(truncatingIfNeeded: c.pointee.channel.rawValue))
+        let _present = c.pointee.present != 0
+        let _address = try ProtoCodec.string(c.pointee.address, message: Self.protoMessageName, field: "address")
+        let _informative = c.pointee.informative != 0
+        self.init(channel: _channel, present: _present, address: _address, informative: _informative)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -529,8 +533,9 @@ extension Mk_Preferences_V1_Contacts {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__Contacts>) throws(ProtoError) {
-        email = try ProtoCodec.string(c.pointee.email, message: Self.protoMessageName, field: "email")
-        phone = try ProtoCodec.string(c.pointee.phone, message: Self.protoMessageName, field: "phone")
+        let _email = try ProtoCodec.string(c.pointee.email, message: Self.protoMessageName, field: "email")
+        let _phone = try ProtoCodec.string(c.pointee.phone, message: Self.protoMessageName, field: "phone")
+        self.init(email: _email, phone: _phone)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -612,10 +617,11 @@ extension Mk_Preferences_V1_DeviceSetting {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__DeviceSetting>) throws(ProtoError) {
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        informative = c.pointee.informative != 0
-        login = c.pointee.login != 0
-        bokPad = c.pointee.bok_pad != 0
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _informative = c.pointee.informative != 0
+        let _login = c.pointee.login != 0
+        let _bokPad = c.pointee.bok_pad != 0
+        self.init(deviceId: _deviceId, informative: _informative, login: _login, bokPad: _bokPad)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -683,7 +689,8 @@ extension Mk_Preferences_V1_GetContactsRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__GetContactsRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        self.init(subject: _subject)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -748,7 +755,9 @@ extension Mk_Preferences_V1_GetContactsResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__GetContactsResponse>) throws(ProtoError) {
-        if let value = c.pointee.contacts { contacts = try Mk_Preferences_V1_Contacts(cMessage: value) }
+        var _contacts: Mk_Preferences_V1_Contacts? = nil
+        if let value = c.pointee.contacts { _contacts = try Mk_Preferences_V1_Contacts(cMessage: value) }
+        self.init(contacts: _contacts)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -816,10 +825,11 @@ extension Mk_Preferences_V1_GetNotificationStatusRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__GetNotificationStatusRequest>) throws(ProtoError) {
-        authorityId = try ProtoCodec.string(
+        let _authorityId = try ProtoCodec.string(
             c.pointee.authority_id, message: Self.protoMessageName, field: "authority_id")
-        notificationId = try ProtoCodec.string(
+        let _notificationId = try ProtoCodec.string(
             c.pointee.notification_id, message: Self.protoMessageName, field: "notification_id")
+        self.init(authorityId: _authorityId, notificationId: _notificationId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -892,9 +902,10 @@ extension Mk_Preferences_V1_GetNotificationStatusResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__GetNotificationStatusResponse>) throws(ProtoError) {
-        channels = try ProtoCodec.messages(
+        let _channels = try ProtoCodec.messages(
             c.pointee.channels, count: c.pointee.n_channels, message: Self.protoMessageName, field: "channels",
             convert: Mk_Preferences_V1_ChannelStatus.init(cMessage:))
+        self.init(channels: _channels)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -963,7 +974,8 @@ extension Mk_Preferences_V1_GetSettingsRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__GetSettingsRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        self.init(subject: _subject)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1028,7 +1040,9 @@ extension Mk_Preferences_V1_GetSettingsResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__GetSettingsResponse>) throws(ProtoError) {
-        if let value = c.pointee.settings { settings = try Mk_Preferences_V1_Settings(cMessage: value) }
+        var _settings: Mk_Preferences_V1_Settings? = nil
+        if let value = c.pointee.settings { _settings = try Mk_Preferences_V1_Settings(cMessage: value) }
+        self.init(settings: _settings)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1120,14 +1134,18 @@ extension Mk_Preferences_V1_InboxMessage {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__InboxMessage>) throws(ProtoError) {
-        messageId = try ProtoCodec.string(c.pointee.message_id, message: Self.protoMessageName, field: "message_id")
-        kind = Mk_Preferences_V1_InboxKind(rawValue: Int32(truncatingIfNeeded: c.pointee.kind.rawValue))
-        title = try ProtoCodec.string(c.pointee.title, message: Self.protoMessageName, field: "title")
-        body = try ProtoCodec.string(c.pointee.body, message: Self.protoMessageName, field: "body")
-        createdAtUnixMicros = c.pointee.created_at_unix_micros
-        concernsDeviceId = try ProtoCodec.string(
+        let _messageId = try ProtoCodec.string(
+            c.pointee.message_id, message: Self.protoMessageName, field: "message_id")
+        let _kind = Mk_Preferences_V1_InboxKind(rawValue: Int32(truncatingIfNeeded: c.pointee.kind.rawValue))
+        let _title = try ProtoCodec.string(c.pointee.title, message: Self.protoMessageName, field: "title")
+        let _body = try ProtoCodec.string(c.pointee.body, message: Self.protoMessageName, field: "body")
+        let _createdAtUnixMicros = c.pointee.created_at_unix_micros
+        let _concernsDeviceId = try ProtoCodec.string(
             c.pointee.concerns_device_id, message: Self.protoMessageName, field: "concerns_device_id")
-        sender = try ProtoCodec.string(c.pointee.sender, message: Self.protoMessageName, field: "sender")
+        let _sender = try ProtoCodec.string(c.pointee.sender, message: Self.protoMessageName, field: "sender")
+        self.init(
+            messageId: _messageId, kind: _kind, title: _title, body: _body, createdAtUnixMicros: _createdAtUnixMicros,
+            concernsDeviceId: _concernsDeviceId, sender: _sender)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1205,7 +1223,8 @@ extension Mk_Preferences_V1_ListBokPadDevicesRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ListBokPadDevicesRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        self.init(subject: _subject)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1270,8 +1289,9 @@ extension Mk_Preferences_V1_ListBokPadDevicesResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ListBokPadDevicesResponse>) throws(ProtoError) {
-        deviceIds = try ProtoCodec.strings(
+        let _deviceIds = try ProtoCodec.strings(
             c.pointee.device_ids, count: c.pointee.n_device_ids, message: Self.protoMessageName, field: "device_ids")
+        self.init(deviceIds: _deviceIds)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1347,9 +1367,10 @@ extension Mk_Preferences_V1_ListInboxRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ListInboxRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        limit = c.pointee.limit
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _limit = c.pointee.limit
+        self.init(subject: _subject, deviceId: _deviceId, limit: _limit)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1418,9 +1439,10 @@ extension Mk_Preferences_V1_ListInboxResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ListInboxResponse>) throws(ProtoError) {
-        messages = try ProtoCodec.messages(
+        let _messages = try ProtoCodec.messages(
             c.pointee.messages, count: c.pointee.n_messages, message: Self.protoMessageName, field: "messages",
             convert: Mk_Preferences_V1_InboxMessage.init(cMessage:))
+        self.init(messages: _messages)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1493,8 +1515,9 @@ extension Mk_Preferences_V1_ListNoticesRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ListNoticesRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        limit = c.pointee.limit
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _limit = c.pointee.limit
+        self.init(subject: _subject, limit: _limit)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1560,9 +1583,10 @@ extension Mk_Preferences_V1_ListNoticesResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ListNoticesResponse>) throws(ProtoError) {
-        notices = try ProtoCodec.messages(
+        let _notices = try ProtoCodec.messages(
             c.pointee.notices, count: c.pointee.n_notices, message: Self.protoMessageName, field: "notices",
             convert: Mk_Preferences_V1_NoticeEntry.init(cMessage:))
+        self.init(notices: _notices)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1644,12 +1668,13 @@ extension Mk_Preferences_V1_NoticeEntry {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__NoticeEntry>) throws(ProtoError) {
-        kind = Mk_Preferences_V1_InboxKind(rawValue: Int32(truncatingIfNeeded: c.pointee.kind.rawValue))
-        title = try ProtoCodec.string(c.pointee.title, message: Self.protoMessageName, field: "title")
-        createdAtUnixMicros = c.pointee.created_at_unix_micros
-        channels = try ProtoCodec.messages(
+        let _kind = Mk_Preferences_V1_InboxKind(rawValue: Int32(truncatingIfNeeded: c.pointee.kind.rawValue))
+        let _title = try ProtoCodec.string(c.pointee.title, message: Self.protoMessageName, field: "title")
+        let _createdAtUnixMicros = c.pointee.created_at_unix_micros
+        let _channels = try ProtoCodec.messages(
             c.pointee.channels, count: c.pointee.n_channels, message: Self.protoMessageName, field: "channels",
             convert: Mk_Preferences_V1_ChannelStatus.init(cMessage:))
+        self.init(kind: _kind, title: _title, createdAtUnixMicros: _createdAtUnixMicros, channels: _channels)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1747,12 +1772,15 @@ extension Mk_Preferences_V1_NotifyLoginRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__NotifyLoginRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        means = try ProtoCodec.string(c.pointee.means, message: Self.protoMessageName, field: "means")
-        atUnixMicros = c.pointee.at_unix_micros
-        origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
-        eventId = try ProtoCodec.string(c.pointee.event_id, message: Self.protoMessageName, field: "event_id")
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _means = try ProtoCodec.string(c.pointee.means, message: Self.protoMessageName, field: "means")
+        let _atUnixMicros = c.pointee.at_unix_micros
+        let _origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
+        let _eventId = try ProtoCodec.string(c.pointee.event_id, message: Self.protoMessageName, field: "event_id")
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        self.init(
+            subject: _subject, means: _means, atUnixMicros: _atUnixMicros, origin: _origin, eventId: _eventId,
+            deviceId: _deviceId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1830,7 +1858,8 @@ extension Mk_Preferences_V1_NotifyLoginResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__NotifyLoginResponse>) throws(ProtoError) {
-        devices = c.pointee.devices
+        let _devices = c.pointee.devices
+        self.init(devices: _devices)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1840,6 +1869,141 @@ extension Mk_Preferences_V1_NotifyLoginResponse {
         let c = try arena.allocate(Mk__Preferences__V1__NotifyLoginResponse.self, message: Self.protoMessageName)
         mk__preferences__v1__notify_login_response__init(c)
         c.pointee.devices = m.devices
+        return c
+    }
+}
+
+/// The proto message `mk.preferences.v1.RegisterPushTokenRequest`.
+public struct Mk_Preferences_V1_RegisterPushTokenRequest: ProtoMessage, Hashable {
+    /// `mk.preferences.v1.RegisterPushTokenRequest`.
+    public static let protoMessageName = "mk.preferences.v1.RegisterPushTokenRequest"
+
+    /// Field `subject` = 1.
+    public var subject: String = ""
+
+    /// Field `device_id` = 2.
+    public var deviceId: String = ""
+
+    /// Field `push_token` = 3.
+    public var pushToken: String = ""
+
+    /// A message with every field at its default value.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        subject: String = "",
+        deviceId: String = "",
+        pushToken: String = ""
+    ) {
+        self.subject = subject
+        self.deviceId = deviceId
+        self.pushToken = pushToken
+    }
+}
+
+extension Mk_Preferences_V1_RegisterPushTokenRequest {
+    /// Decodes a packed `mk.preferences.v1.RegisterPushTokenRequest`; unknown fields are skipped.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self = try ProtoCodec.decode(
+            bytes, unpack: mk__preferences__v1__register_push_token_request__unpack, convert: Self.init(cMessage:))
+    }
+
+    /// The number of bytes the packed message takes.
+    public func serializedSize() throws(ProtoError) -> Int {
+        try ProtoCodec.packedSize(
+            self, build: Self.makeCMessage, size: mk__preferences__v1__register_push_token_request__get_packed_size)
+    }
+
+    /// Packs the message into `buffer` and returns the number of bytes written.
+    public func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(ProtoError) -> Int {
+        try ProtoCodec.pack(
+            self, into: buffer, build: Self.makeCMessage,
+            size: mk__preferences__v1__register_push_token_request__get_packed_size,
+            pack: mk__preferences__v1__register_push_token_request__pack)
+    }
+
+    /// The packed message, building its C representation once.
+    public func serializedBytes() throws(ProtoError) -> [UInt8] {
+        try ProtoCodec.packedBytes(
+            self, build: Self.makeCMessage, size: mk__preferences__v1__register_push_token_request__get_packed_size,
+            pack: mk__preferences__v1__register_push_token_request__pack)
+    }
+
+    /// Converts an unpacked C message; the caller keeps ownership of `c`.
+    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__RegisterPushTokenRequest>) throws(ProtoError) {
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _pushToken = try ProtoCodec.string(
+            c.pointee.push_token, message: Self.protoMessageName, field: "push_token")
+        self.init(subject: _subject, deviceId: _deviceId, pushToken: _pushToken)
+    }
+
+    /// Builds the C message in `arena`; it lives as long as the arena.
+    static func makeCMessage(
+        _ m: Self, _ arena: ProtoArena
+    ) throws(ProtoError) -> UnsafeMutablePointer<Mk__Preferences__V1__RegisterPushTokenRequest> {
+        let c = try arena.allocate(Mk__Preferences__V1__RegisterPushTokenRequest.self, message: Self.protoMessageName)
+        mk__preferences__v1__register_push_token_request__init(c)
+        if !m.subject.isEmpty {
+            c.pointee.subject = try arena.string(m.subject, message: Self.protoMessageName, field: "subject")
+        }
+        if !m.deviceId.isEmpty {
+            c.pointee.device_id = try arena.string(m.deviceId, message: Self.protoMessageName, field: "device_id")
+        }
+        if !m.pushToken.isEmpty {
+            c.pointee.push_token = try arena.string(m.pushToken, message: Self.protoMessageName, field: "push_token")
+        }
+        return c
+    }
+}
+
+/// The proto message `mk.preferences.v1.RegisterPushTokenResponse`.
+public struct Mk_Preferences_V1_RegisterPushTokenResponse: ProtoMessage, Hashable {
+    /// `mk.preferences.v1.RegisterPushTokenResponse`.
+    public static let protoMessageName = "mk.preferences.v1.RegisterPushTokenResponse"
+
+    /// A message with every field at its default value.
+    public init() {}
+}
+
+extension Mk_Preferences_V1_RegisterPushTokenResponse {
+    /// Decodes a packed `mk.preferences.v1.RegisterPushTokenResponse`; unknown fields are skipped.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self = try ProtoCodec.decode(
+            bytes, unpack: mk__preferences__v1__register_push_token_response__unpack, convert: Self.init(cMessage:))
+    }
+
+    /// The number of bytes the packed message takes.
+    public func serializedSize() throws(ProtoError) -> Int {
+        try ProtoCodec.packedSize(
+            self, build: Self.makeCMessage, size: mk__preferences__v1__register_push_token_response__get_packed_size)
+    }
+
+    /// Packs the message into `buffer` and returns the number of bytes written.
+    public func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(ProtoError) -> Int {
+        try ProtoCodec.pack(
+            self, into: buffer, build: Self.makeCMessage,
+            size: mk__preferences__v1__register_push_token_response__get_packed_size,
+            pack: mk__preferences__v1__register_push_token_response__pack)
+    }
+
+    /// The packed message, building its C representation once.
+    public func serializedBytes() throws(ProtoError) -> [UInt8] {
+        try ProtoCodec.packedBytes(
+            self, build: Self.makeCMessage, size: mk__preferences__v1__register_push_token_response__get_packed_size,
+            pack: mk__preferences__v1__register_push_token_response__pack)
+    }
+
+    /// Converts an unpacked C message; the caller keeps ownership of `c`.
+    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__RegisterPushTokenResponse>) throws(ProtoError) {}
+
+    /// Builds the C message in `arena`; it lives as long as the arena.
+    static func makeCMessage(
+        _ m: Self, _ arena: ProtoArena
+    ) throws(ProtoError) -> UnsafeMutablePointer<Mk__Preferences__V1__RegisterPushTokenResponse> {
+        let c = try arena.allocate(Mk__Preferences__V1__RegisterPushTokenResponse.self, message: Self.protoMessageName)
+        mk__preferences__v1__register_push_token_response__init(c)
         return c
     }
 }
@@ -1898,8 +2062,10 @@ extension Mk_Preferences_V1_SaveContactsRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__SaveContactsRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        if let value = c.pointee.contacts { contacts = try Mk_Preferences_V1_Contacts(cMessage: value) }
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        var _contacts: Mk_Preferences_V1_Contacts? = nil
+        if let value = c.pointee.contacts { _contacts = try Mk_Preferences_V1_Contacts(cMessage: value) }
+        self.init(subject: _subject, contacts: _contacts)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1965,7 +2131,9 @@ extension Mk_Preferences_V1_SaveContactsResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__SaveContactsResponse>) throws(ProtoError) {
-        if let value = c.pointee.contacts { contacts = try Mk_Preferences_V1_Contacts(cMessage: value) }
+        var _contacts: Mk_Preferences_V1_Contacts? = nil
+        if let value = c.pointee.contacts { _contacts = try Mk_Preferences_V1_Contacts(cMessage: value) }
+        self.init(contacts: _contacts)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2033,8 +2201,10 @@ extension Mk_Preferences_V1_SaveSettingsRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__SaveSettingsRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        if let value = c.pointee.settings { settings = try Mk_Preferences_V1_Settings(cMessage: value) }
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        var _settings: Mk_Preferences_V1_Settings? = nil
+        if let value = c.pointee.settings { _settings = try Mk_Preferences_V1_Settings(cMessage: value) }
+        self.init(subject: _subject, settings: _settings)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2100,7 +2270,9 @@ extension Mk_Preferences_V1_SaveSettingsResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__SaveSettingsResponse>) throws(ProtoError) {
-        if let value = c.pointee.settings { settings = try Mk_Preferences_V1_Settings(cMessage: value) }
+        var _settings: Mk_Preferences_V1_Settings? = nil
+        if let value = c.pointee.settings { _settings = try Mk_Preferences_V1_Settings(cMessage: value) }
+        self.init(settings: _settings)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2188,15 +2360,18 @@ extension Mk_Preferences_V1_SendInformativeRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__SendInformativeRequest>) throws(ProtoError) {
-        authorityId = try ProtoCodec.string(
+        let _authorityId = try ProtoCodec.string(
             c.pointee.authority_id, message: Self.protoMessageName, field: "authority_id")
-        authorityName = try ProtoCodec.string(
+        let _authorityName = try ProtoCodec.string(
             c.pointee.authority_name, message: Self.protoMessageName, field: "authority_name")
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        title = try ProtoCodec.string(c.pointee.title, message: Self.protoMessageName, field: "title")
-        body = try ProtoCodec.string(c.pointee.body, message: Self.protoMessageName, field: "body")
-        idempotencyKey = try ProtoCodec.string(
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _title = try ProtoCodec.string(c.pointee.title, message: Self.protoMessageName, field: "title")
+        let _body = try ProtoCodec.string(c.pointee.body, message: Self.protoMessageName, field: "body")
+        let _idempotencyKey = try ProtoCodec.string(
             c.pointee.idempotency_key, message: Self.protoMessageName, field: "idempotency_key")
+        self.init(
+            authorityId: _authorityId, authorityName: _authorityName, subject: _subject, title: _title, body: _body,
+            idempotencyKey: _idempotencyKey)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2282,11 +2457,12 @@ extension Mk_Preferences_V1_SendInformativeResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__SendInformativeResponse>) throws(ProtoError) {
-        notificationId = try ProtoCodec.string(
+        let _notificationId = try ProtoCodec.string(
             c.pointee.notification_id, message: Self.protoMessageName, field: "notification_id")
-        channels = try ProtoCodec.messages(
+        let _channels = try ProtoCodec.messages(
             c.pointee.channels, count: c.pointee.n_channels, message: Self.protoMessageName, field: "channels",
             convert: Mk_Preferences_V1_ChannelStatus.init(cMessage:))
+        self.init(notificationId: _notificationId, channels: _channels)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2366,13 +2542,14 @@ extension Mk_Preferences_V1_Settings {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__Settings>) throws(ProtoError) {
-        contacts = try ProtoCodec.messages(
+        let _contacts = try ProtoCodec.messages(
             c.pointee.contacts, count: c.pointee.n_contacts, message: Self.protoMessageName, field: "contacts",
             convert: Mk_Preferences_V1_ContactSetting.init(cMessage:))
-        devices = try ProtoCodec.messages(
+        let _devices = try ProtoCodec.messages(
             c.pointee.devices, count: c.pointee.n_devices, message: Self.protoMessageName, field: "devices",
             convert: Mk_Preferences_V1_DeviceSetting.init(cMessage:))
-        version = c.pointee.version
+        let _version = c.pointee.version
+        self.init(contacts: _contacts, devices: _devices, version: _version)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.

@@ -331,8 +331,9 @@ extension Mk_Registry_V1_ChallengeAnswer {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__ChallengeAnswer>) throws(ProtoError) {
-        challengeId = try ProtoCodec.string(
+        let _challengeId = try ProtoCodec.string(
             c.pointee.challenge_id, message: Self.protoMessageName, field: "challenge_id")
+        self.init(challengeId: _challengeId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -403,8 +404,9 @@ extension Mk_Registry_V1_CheckLastMeansRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__CheckLastMeansRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        self.init(subject: _subject, deviceId: _deviceId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -472,7 +474,8 @@ extension Mk_Registry_V1_CheckLastMeansResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__CheckLastMeansResponse>) throws(ProtoError) {
-        lastMeans = c.pointee.last_means != 0
+        let _lastMeans = c.pointee.last_means != 0
+        self.init(lastMeans: _lastMeans)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -565,14 +568,20 @@ extension Mk_Registry_V1_CompletePairingRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__CompletePairingRequest>) throws(ProtoError) {
-        activationCode = try ProtoCodec.string(
+        let _activationCode = try ProtoCodec.string(
             c.pointee.activation_code, message: Self.protoMessageName, field: "activation_code")
-        deviceName = try ProtoCodec.string(c.pointee.device_name, message: Self.protoMessageName, field: "device_name")
-        model = try ProtoCodec.string(c.pointee.model, message: Self.protoMessageName, field: "model")
-        platform = Mk_Registry_V1_Platform(rawValue: Int32(truncatingIfNeeded: c.pointee.platform.rawValue))
-        appVersion = try ProtoCodec.string(c.pointee.app_version, message: Self.protoMessageName, field: "app_version")
-        publicKey = ProtoCodec.bytes(c.pointee.public_key)
-        pushToken = try ProtoCodec.string(c.pointee.push_token, message: Self.protoMessageName, field: "push_token")
+        let _deviceName = try ProtoCodec.string(
+            c.pointee.device_name, message: Self.protoMessageName, field: "device_name")
+        let _model = try ProtoCodec.string(c.pointee.model, message: Self.protoMessageName, field: "model")
+        let _platform = Mk_Registry_V1_Platform(rawValue: Int32(truncatingIfNeeded: c.pointee.platform.rawValue))
+        let _appVersion = try ProtoCodec.string(
+            c.pointee.app_version, message: Self.protoMessageName, field: "app_version")
+        let _publicKey = ProtoCodec.bytes(c.pointee.public_key)
+        let _pushToken = try ProtoCodec.string(
+            c.pointee.push_token, message: Self.protoMessageName, field: "push_token")
+        self.init(
+            activationCode: _activationCode, deviceName: _deviceName, model: _model, platform: _platform,
+            appVersion: _appVersion, publicKey: _publicKey, pushToken: _pushToken)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -654,7 +663,9 @@ extension Mk_Registry_V1_CompletePairingResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__CompletePairingResponse>) throws(ProtoError) {
-        if let value = c.pointee.device { device = try Mk_Registry_V1_Device(cMessage: value) }
+        var _device: Mk_Registry_V1_Device? = nil
+        if let value = c.pointee.device { _device = try Mk_Registry_V1_Device(cMessage: value) }
+        self.init(device: _device)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -754,16 +765,22 @@ extension Mk_Registry_V1_Device {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__Device>) throws(ProtoError) {
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        displayName = try ProtoCodec.string(
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _displayName = try ProtoCodec.string(
             c.pointee.display_name, message: Self.protoMessageName, field: "display_name")
-        renamed = c.pointee.renamed != 0
-        deviceName = try ProtoCodec.string(c.pointee.device_name, message: Self.protoMessageName, field: "device_name")
-        model = try ProtoCodec.string(c.pointee.model, message: Self.protoMessageName, field: "model")
-        platform = Mk_Registry_V1_Platform(rawValue: Int32(truncatingIfNeeded: c.pointee.platform.rawValue))
-        appVersion = try ProtoCodec.string(c.pointee.app_version, message: Self.protoMessageName, field: "app_version")
-        pairedAtUnixMicros = c.pointee.paired_at_unix_micros
-        lastUsedAtUnixMicros = c.pointee.last_used_at_unix_micros
+        let _renamed = c.pointee.renamed != 0
+        let _deviceName = try ProtoCodec.string(
+            c.pointee.device_name, message: Self.protoMessageName, field: "device_name")
+        let _model = try ProtoCodec.string(c.pointee.model, message: Self.protoMessageName, field: "model")
+        let _platform = Mk_Registry_V1_Platform(rawValue: Int32(truncatingIfNeeded: c.pointee.platform.rawValue))
+        let _appVersion = try ProtoCodec.string(
+            c.pointee.app_version, message: Self.protoMessageName, field: "app_version")
+        let _pairedAtUnixMicros = c.pointee.paired_at_unix_micros
+        let _lastUsedAtUnixMicros = c.pointee.last_used_at_unix_micros
+        self.init(
+            deviceId: _deviceId, displayName: _displayName, renamed: _renamed, deviceName: _deviceName, model: _model,
+            platform: _platform, appVersion: _appVersion, pairedAtUnixMicros: _pairedAtUnixMicros,
+            lastUsedAtUnixMicros: _lastUsedAtUnixMicros)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -849,8 +866,9 @@ extension Mk_Registry_V1_GetDeviceRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__GetDeviceRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        self.init(subject: _subject, deviceId: _deviceId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -917,7 +935,9 @@ extension Mk_Registry_V1_GetDeviceResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__GetDeviceResponse>) throws(ProtoError) {
-        if let value = c.pointee.device { device = try Mk_Registry_V1_Device(cMessage: value) }
+        var _device: Mk_Registry_V1_Device? = nil
+        if let value = c.pointee.device { _device = try Mk_Registry_V1_Device(cMessage: value) }
+        self.init(device: _device)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -984,8 +1004,10 @@ extension Mk_Registry_V1_GetPairingRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__GetPairingRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        pairingId = try ProtoCodec.string(c.pointee.pairing_id, message: Self.protoMessageName, field: "pairing_id")
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _pairingId = try ProtoCodec.string(
+            c.pointee.pairing_id, message: Self.protoMessageName, field: "pairing_id")
+        self.init(subject: _subject, pairingId: _pairingId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1062,9 +1084,10 @@ extension Mk_Registry_V1_GetPairingResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__GetPairingResponse>) throws(ProtoError) {
-        state = Mk_Registry_V1_PairingState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
-        expiresAtUnixMicros = c.pointee.expires_at_unix_micros
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _state = Mk_Registry_V1_PairingState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        let _expiresAtUnixMicros = c.pointee.expires_at_unix_micros
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        self.init(state: _state, expiresAtUnixMicros: _expiresAtUnixMicros, deviceId: _deviceId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1155,13 +1178,16 @@ extension Mk_Registry_V1_HistoryEntry {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__HistoryEntry>) throws(ProtoError) {
-        atUnixMicros = c.pointee.at_unix_micros
-        action = Mk_Registry_V1_HistoryAction(rawValue: Int32(truncatingIfNeeded: c.pointee.action.rawValue))
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        deviceDisplayName = try ProtoCodec.string(
+        let _atUnixMicros = c.pointee.at_unix_micros
+        let _action = Mk_Registry_V1_HistoryAction(rawValue: Int32(truncatingIfNeeded: c.pointee.action.rawValue))
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _deviceDisplayName = try ProtoCodec.string(
             c.pointee.device_display_name, message: Self.protoMessageName, field: "device_display_name")
-        detail = try ProtoCodec.string(c.pointee.detail, message: Self.protoMessageName, field: "detail")
-        origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
+        let _detail = try ProtoCodec.string(c.pointee.detail, message: Self.protoMessageName, field: "detail")
+        let _origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
+        self.init(
+            atUnixMicros: _atUnixMicros, action: _action, deviceId: _deviceId, deviceDisplayName: _deviceDisplayName,
+            detail: _detail, origin: _origin)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1185,6 +1211,146 @@ extension Mk_Registry_V1_HistoryEntry {
         if !m.origin.isEmpty {
             c.pointee.origin = try arena.string(m.origin, message: Self.protoMessageName, field: "origin")
         }
+        return c
+    }
+}
+
+/// The proto message `mk.registry.v1.IsSessionRevokedRequest`.
+public struct Mk_Registry_V1_IsSessionRevokedRequest: ProtoMessage, Hashable {
+    /// `mk.registry.v1.IsSessionRevokedRequest`.
+    public static let protoMessageName = "mk.registry.v1.IsSessionRevokedRequest"
+
+    /// Field `subject` = 1.
+    public var subject: String = ""
+
+    /// Field `session_id` = 2.
+    public var sessionId: String = ""
+
+    /// A message with every field at its default value.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        subject: String = "",
+        sessionId: String = ""
+    ) {
+        self.subject = subject
+        self.sessionId = sessionId
+    }
+}
+
+extension Mk_Registry_V1_IsSessionRevokedRequest {
+    /// Decodes a packed `mk.registry.v1.IsSessionRevokedRequest`; unknown fields are skipped.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self = try ProtoCodec.decode(
+            bytes, unpack: mk__registry__v1__is_session_revoked_request__unpack, convert: Self.init(cMessage:))
+    }
+
+    /// The number of bytes the packed message takes.
+    public func serializedSize() throws(ProtoError) -> Int {
+        try ProtoCodec.packedSize(
+            self, build: Self.makeCMessage, size: mk__registry__v1__is_session_revoked_request__get_packed_size)
+    }
+
+    /// Packs the message into `buffer` and returns the number of bytes written.
+    public func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(ProtoError) -> Int {
+        try ProtoCodec.pack(
+            self, into: buffer, build: Self.makeCMessage,
+            size: mk__registry__v1__is_session_revoked_request__get_packed_size,
+            pack: mk__registry__v1__is_session_revoked_request__pack)
+    }
+
+    /// The packed message, building its C representation once.
+    public func serializedBytes() throws(ProtoError) -> [UInt8] {
+        try ProtoCodec.packedBytes(
+            self, build: Self.makeCMessage, size: mk__registry__v1__is_session_revoked_request__get_packed_size,
+            pack: mk__registry__v1__is_session_revoked_request__pack)
+    }
+
+    /// Converts an unpacked C message; the caller keeps ownership of `c`.
+    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__IsSessionRevokedRequest>) throws(ProtoError) {
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _sessionId = try ProtoCodec.string(
+            c.pointee.session_id, message: Self.protoMessageName, field: "session_id")
+        self.init(subject: _subject, sessionId: _sessionId)
+    }
+
+    /// Builds the C message in `arena`; it lives as long as the arena.
+    static func makeCMessage(
+        _ m: Self, _ arena: ProtoArena
+    ) throws(ProtoError) -> UnsafeMutablePointer<Mk__Registry__V1__IsSessionRevokedRequest> {
+        let c = try arena.allocate(Mk__Registry__V1__IsSessionRevokedRequest.self, message: Self.protoMessageName)
+        mk__registry__v1__is_session_revoked_request__init(c)
+        if !m.subject.isEmpty {
+            c.pointee.subject = try arena.string(m.subject, message: Self.protoMessageName, field: "subject")
+        }
+        if !m.sessionId.isEmpty {
+            c.pointee.session_id = try arena.string(m.sessionId, message: Self.protoMessageName, field: "session_id")
+        }
+        return c
+    }
+}
+
+/// The proto message `mk.registry.v1.IsSessionRevokedResponse`.
+public struct Mk_Registry_V1_IsSessionRevokedResponse: ProtoMessage, Hashable {
+    /// `mk.registry.v1.IsSessionRevokedResponse`.
+    public static let protoMessageName = "mk.registry.v1.IsSessionRevokedResponse"
+
+    /// Field `revoked` = 1.
+    public var revoked: Bool = false
+
+    /// A message with every field at its default value.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        revoked: Bool = false
+    ) {
+        self.revoked = revoked
+    }
+}
+
+extension Mk_Registry_V1_IsSessionRevokedResponse {
+    /// Decodes a packed `mk.registry.v1.IsSessionRevokedResponse`; unknown fields are skipped.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self = try ProtoCodec.decode(
+            bytes, unpack: mk__registry__v1__is_session_revoked_response__unpack, convert: Self.init(cMessage:))
+    }
+
+    /// The number of bytes the packed message takes.
+    public func serializedSize() throws(ProtoError) -> Int {
+        try ProtoCodec.packedSize(
+            self, build: Self.makeCMessage, size: mk__registry__v1__is_session_revoked_response__get_packed_size)
+    }
+
+    /// Packs the message into `buffer` and returns the number of bytes written.
+    public func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(ProtoError) -> Int {
+        try ProtoCodec.pack(
+            self, into: buffer, build: Self.makeCMessage,
+            size: mk__registry__v1__is_session_revoked_response__get_packed_size,
+            pack: mk__registry__v1__is_session_revoked_response__pack)
+    }
+
+    /// The packed message, building its C representation once.
+    public func serializedBytes() throws(ProtoError) -> [UInt8] {
+        try ProtoCodec.packedBytes(
+            self, build: Self.makeCMessage, size: mk__registry__v1__is_session_revoked_response__get_packed_size,
+            pack: mk__registry__v1__is_session_revoked_response__pack)
+    }
+
+    /// Converts an unpacked C message; the caller keeps ownership of `c`.
+    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__IsSessionRevokedResponse>) throws(ProtoError) {
+        let _revoked = c.pointee.revoked != 0
+        self.init(revoked: _revoked)
+    }
+
+    /// Builds the C message in `arena`; it lives as long as the arena.
+    static func makeCMessage(
+        _ m: Self, _ arena: ProtoArena
+    ) throws(ProtoError) -> UnsafeMutablePointer<Mk__Registry__V1__IsSessionRevokedResponse> {
+        let c = try arena.allocate(Mk__Registry__V1__IsSessionRevokedResponse.self, message: Self.protoMessageName)
+        mk__registry__v1__is_session_revoked_response__init(c)
+        c.pointee.revoked = m.revoked ? 1 : 0
         return c
     }
 }
@@ -1238,7 +1404,8 @@ extension Mk_Registry_V1_IssueChallengeRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__IssueChallengeRequest>) throws(ProtoError) {
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        self.init(deviceId: _deviceId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1313,10 +1480,11 @@ extension Mk_Registry_V1_IssueChallengeResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__IssueChallengeResponse>) throws(ProtoError) {
-        challengeId = try ProtoCodec.string(
+        let _challengeId = try ProtoCodec.string(
             c.pointee.challenge_id, message: Self.protoMessageName, field: "challenge_id")
-        nonce = ProtoCodec.bytes(c.pointee.nonce)
-        expiresAtUnixMicros = c.pointee.expires_at_unix_micros
+        let _nonce = ProtoCodec.bytes(c.pointee.nonce)
+        let _expiresAtUnixMicros = c.pointee.expires_at_unix_micros
+        self.init(challengeId: _challengeId, nonce: _nonce, expiresAtUnixMicros: _expiresAtUnixMicros)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1389,8 +1557,9 @@ extension Mk_Registry_V1_KnownMeans {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__KnownMeans>) throws(ProtoError) {
-        means = Mk_Registry_V1_MeansKind(rawValue: Int32(truncatingIfNeeded: c.pointee.means.rawValue))
-        lastUsedAtUnixMicros = c.pointee.last_used_at_unix_micros
+        let _means = Mk_Registry_V1_MeansKind(rawValue: Int32(truncatingIfNeeded: c.pointee.means.rawValue))
+        let _lastUsedAtUnixMicros = c.pointee.last_used_at_unix_micros
+        self.init(means: _means, lastUsedAtUnixMicros: _lastUsedAtUnixMicros)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1464,9 +1633,10 @@ extension Mk_Registry_V1_ListDeviceHistoryRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__ListDeviceHistoryRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        limit = c.pointee.limit
-        beforeUnixMicros = c.pointee.before_unix_micros
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _limit = c.pointee.limit
+        let _beforeUnixMicros = c.pointee.before_unix_micros
+        self.init(subject: _subject, limit: _limit, beforeUnixMicros: _beforeUnixMicros)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1533,9 +1703,10 @@ extension Mk_Registry_V1_ListDeviceHistoryResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__ListDeviceHistoryResponse>) throws(ProtoError) {
-        entries = try ProtoCodec.messages(
+        let _entries = try ProtoCodec.messages(
             c.pointee.entries, count: c.pointee.n_entries, message: Self.protoMessageName, field: "entries",
             convert: Mk_Registry_V1_HistoryEntry.init(cMessage:))
+        self.init(entries: _entries)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1602,7 +1773,8 @@ extension Mk_Registry_V1_ListDevicesRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__ListDevicesRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        self.init(subject: _subject)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1667,9 +1839,10 @@ extension Mk_Registry_V1_ListDevicesResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__ListDevicesResponse>) throws(ProtoError) {
-        devices = try ProtoCodec.messages(
+        let _devices = try ProtoCodec.messages(
             c.pointee.devices, count: c.pointee.n_devices, message: Self.protoMessageName, field: "devices",
             convert: Mk_Registry_V1_Device.init(cMessage:))
+        self.init(devices: _devices)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1736,7 +1909,8 @@ extension Mk_Registry_V1_ListMeansRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__ListMeansRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        self.init(subject: _subject)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1800,9 +1974,10 @@ extension Mk_Registry_V1_ListMeansResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__ListMeansResponse>) throws(ProtoError) {
-        means = try ProtoCodec.messages(
+        let _means = try ProtoCodec.messages(
             c.pointee.means, count: c.pointee.n_means, message: Self.protoMessageName, field: "means",
             convert: Mk_Registry_V1_KnownMeans.init(cMessage:))
+        self.init(means: _means)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1894,12 +2069,15 @@ extension Mk_Registry_V1_RecordUseRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__RecordUseRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        means = Mk_Registry_V1_MeansKind(rawValue: Int32(truncatingIfNeeded: c.pointee.means.rawValue))
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        atUnixMicros = c.pointee.at_unix_micros
-        origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
-        eventId = try ProtoCodec.string(c.pointee.event_id, message: Self.protoMessageName, field: "event_id")
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _means = Mk_Registry_V1_MeansKind(rawValue: Int32(truncatingIfNeeded: c.pointee.means.rawValue))
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _atUnixMicros = c.pointee.at_unix_micros
+        let _origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
+        let _eventId = try ProtoCodec.string(c.pointee.event_id, message: Self.protoMessageName, field: "event_id")
+        self.init(
+            subject: _subject, means: _means, deviceId: _deviceId, atUnixMicros: _atUnixMicros, origin: _origin,
+            eventId: _eventId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1974,7 +2152,8 @@ extension Mk_Registry_V1_RecordUseResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__RecordUseResponse>) throws(ProtoError) {
-        recorded = c.pointee.recorded != 0
+        let _recorded = c.pointee.recorded != 0
+        self.init(recorded: _recorded)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2047,10 +2226,11 @@ extension Mk_Registry_V1_RenameDeviceRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__RenameDeviceRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        displayName = try ProtoCodec.string(
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _displayName = try ProtoCodec.string(
             c.pointee.display_name, message: Self.protoMessageName, field: "display_name")
+        self.init(subject: _subject, deviceId: _deviceId, displayName: _displayName)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2122,7 +2302,9 @@ extension Mk_Registry_V1_RenameDeviceResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__RenameDeviceResponse>) throws(ProtoError) {
-        if let value = c.pointee.device { device = try Mk_Registry_V1_Device(cMessage: value) }
+        var _device: Mk_Registry_V1_Device? = nil
+        if let value = c.pointee.device { _device = try Mk_Registry_V1_Device(cMessage: value) }
+        self.init(device: _device)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2132,6 +2314,153 @@ extension Mk_Registry_V1_RenameDeviceResponse {
         let c = try arena.allocate(Mk__Registry__V1__RenameDeviceResponse.self, message: Self.protoMessageName)
         mk__registry__v1__rename_device_response__init(c)
         if let value = m.device { c.pointee.device = try Mk_Registry_V1_Device.makeCMessage(value, arena) }
+        return c
+    }
+}
+
+/// The proto message `mk.registry.v1.RevokeSessionRequest`.
+public struct Mk_Registry_V1_RevokeSessionRequest: ProtoMessage, Hashable {
+    /// `mk.registry.v1.RevokeSessionRequest`.
+    public static let protoMessageName = "mk.registry.v1.RevokeSessionRequest"
+
+    /// Field `subject` = 1.
+    public var subject: String = ""
+
+    /// Field `session_id` = 2.
+    public var sessionId: String = ""
+
+    /// Field `expires_at_unix_micros` = 3.
+    public var expiresAtUnixMicros: Int64 = 0
+
+    /// A message with every field at its default value.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        subject: String = "",
+        sessionId: String = "",
+        expiresAtUnixMicros: Int64 = 0
+    ) {
+        self.subject = subject
+        self.sessionId = sessionId
+        self.expiresAtUnixMicros = expiresAtUnixMicros
+    }
+}
+
+extension Mk_Registry_V1_RevokeSessionRequest {
+    /// Decodes a packed `mk.registry.v1.RevokeSessionRequest`; unknown fields are skipped.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self = try ProtoCodec.decode(
+            bytes, unpack: mk__registry__v1__revoke_session_request__unpack, convert: Self.init(cMessage:))
+    }
+
+    /// The number of bytes the packed message takes.
+    public func serializedSize() throws(ProtoError) -> Int {
+        try ProtoCodec.packedSize(
+            self, build: Self.makeCMessage, size: mk__registry__v1__revoke_session_request__get_packed_size)
+    }
+
+    /// Packs the message into `buffer` and returns the number of bytes written.
+    public func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(ProtoError) -> Int {
+        try ProtoCodec.pack(
+            self, into: buffer, build: Self.makeCMessage,
+            size: mk__registry__v1__revoke_session_request__get_packed_size,
+            pack: mk__registry__v1__revoke_session_request__pack)
+    }
+
+    /// The packed message, building its C representation once.
+    public func serializedBytes() throws(ProtoError) -> [UInt8] {
+        try ProtoCodec.packedBytes(
+            self, build: Self.makeCMessage, size: mk__registry__v1__revoke_session_request__get_packed_size,
+            pack: mk__registry__v1__revoke_session_request__pack)
+    }
+
+    /// Converts an unpacked C message; the caller keeps ownership of `c`.
+    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__RevokeSessionRequest>) throws(ProtoError) {
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _sessionId = try ProtoCodec.string(
+            c.pointee.session_id, message: Self.protoMessageName, field: "session_id")
+        let _expiresAtUnixMicros = c.pointee.expires_at_unix_micros
+        self.init(subject: _subject, sessionId: _sessionId, expiresAtUnixMicros: _expiresAtUnixMicros)
+    }
+
+    /// Builds the C message in `arena`; it lives as long as the arena.
+    static func makeCMessage(
+        _ m: Self, _ arena: ProtoArena
+    ) throws(ProtoError) -> UnsafeMutablePointer<Mk__Registry__V1__RevokeSessionRequest> {
+        let c = try arena.allocate(Mk__Registry__V1__RevokeSessionRequest.self, message: Self.protoMessageName)
+        mk__registry__v1__revoke_session_request__init(c)
+        if !m.subject.isEmpty {
+            c.pointee.subject = try arena.string(m.subject, message: Self.protoMessageName, field: "subject")
+        }
+        if !m.sessionId.isEmpty {
+            c.pointee.session_id = try arena.string(m.sessionId, message: Self.protoMessageName, field: "session_id")
+        }
+        c.pointee.expires_at_unix_micros = m.expiresAtUnixMicros
+        return c
+    }
+}
+
+/// The proto message `mk.registry.v1.RevokeSessionResponse`.
+public struct Mk_Registry_V1_RevokeSessionResponse: ProtoMessage, Hashable {
+    /// `mk.registry.v1.RevokeSessionResponse`.
+    public static let protoMessageName = "mk.registry.v1.RevokeSessionResponse"
+
+    /// Field `revoked` = 1.
+    public var revoked: Bool = false
+
+    /// A message with every field at its default value.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        revoked: Bool = false
+    ) {
+        self.revoked = revoked
+    }
+}
+
+extension Mk_Registry_V1_RevokeSessionResponse {
+    /// Decodes a packed `mk.registry.v1.RevokeSessionResponse`; unknown fields are skipped.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self = try ProtoCodec.decode(
+            bytes, unpack: mk__registry__v1__revoke_session_response__unpack, convert: Self.init(cMessage:))
+    }
+
+    /// The number of bytes the packed message takes.
+    public func serializedSize() throws(ProtoError) -> Int {
+        try ProtoCodec.packedSize(
+            self, build: Self.makeCMessage, size: mk__registry__v1__revoke_session_response__get_packed_size)
+    }
+
+    /// Packs the message into `buffer` and returns the number of bytes written.
+    public func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(ProtoError) -> Int {
+        try ProtoCodec.pack(
+            self, into: buffer, build: Self.makeCMessage,
+            size: mk__registry__v1__revoke_session_response__get_packed_size,
+            pack: mk__registry__v1__revoke_session_response__pack)
+    }
+
+    /// The packed message, building its C representation once.
+    public func serializedBytes() throws(ProtoError) -> [UInt8] {
+        try ProtoCodec.packedBytes(
+            self, build: Self.makeCMessage, size: mk__registry__v1__revoke_session_response__get_packed_size,
+            pack: mk__registry__v1__revoke_session_response__pack)
+    }
+
+    /// Converts an unpacked C message; the caller keeps ownership of `c`.
+    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__RevokeSessionResponse>) throws(ProtoError) {
+        let _revoked = c.pointee.revoked != 0
+        self.init(revoked: _revoked)
+    }
+
+    /// Builds the C message in `arena`; it lives as long as the arena.
+    static func makeCMessage(
+        _ m: Self, _ arena: ProtoArena
+    ) throws(ProtoError) -> UnsafeMutablePointer<Mk__Registry__V1__RevokeSessionResponse> {
+        let c = try arena.allocate(Mk__Registry__V1__RevokeSessionResponse.self, message: Self.protoMessageName)
+        mk__registry__v1__revoke_session_response__init(c)
+        c.pointee.revoked = m.revoked ? 1 : 0
         return c
     }
 }
@@ -2189,8 +2518,9 @@ extension Mk_Registry_V1_SignedPayload {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__SignedPayload>) throws(ProtoError) {
-        payload = ProtoCodec.bytes(c.pointee.payload)
-        signedAtUnixMicros = c.pointee.signed_at_unix_micros
+        let _payload = ProtoCodec.bytes(c.pointee.payload)
+        let _signedAtUnixMicros = c.pointee.signed_at_unix_micros
+        self.init(payload: _payload, signedAtUnixMicros: _signedAtUnixMicros)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2256,7 +2586,8 @@ extension Mk_Registry_V1_StartPairingRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__StartPairingRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        self.init(subject: _subject)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2331,10 +2662,12 @@ extension Mk_Registry_V1_StartPairingResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__StartPairingResponse>) throws(ProtoError) {
-        pairingId = try ProtoCodec.string(c.pointee.pairing_id, message: Self.protoMessageName, field: "pairing_id")
-        activationCode = try ProtoCodec.string(
+        let _pairingId = try ProtoCodec.string(
+            c.pointee.pairing_id, message: Self.protoMessageName, field: "pairing_id")
+        let _activationCode = try ProtoCodec.string(
             c.pointee.activation_code, message: Self.protoMessageName, field: "activation_code")
-        expiresAtUnixMicros = c.pointee.expires_at_unix_micros
+        let _expiresAtUnixMicros = c.pointee.expires_at_unix_micros
+        self.init(pairingId: _pairingId, activationCode: _activationCode, expiresAtUnixMicros: _expiresAtUnixMicros)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2419,10 +2752,11 @@ extension Mk_Registry_V1_UnpairDeviceRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__UnpairDeviceRequest>) throws(ProtoError) {
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        confirmLastMeans = c.pointee.confirm_last_means != 0
-        reason = Mk_Registry_V1_UnpairReason(rawValue: Int32(truncatingIfNeeded: c.pointee.reason.rawValue))
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        let _confirmLastMeans = c.pointee.confirm_last_means != 0
+        let _reason = Mk_Registry_V1_UnpairReason(rawValue: Int32(truncatingIfNeeded: c.pointee.reason.rawValue))
+        self.init(subject: _subject, deviceId: _deviceId, confirmLastMeans: _confirmLastMeans, reason: _reason)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2497,8 +2831,9 @@ extension Mk_Registry_V1_UnpairDeviceResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__UnpairDeviceResponse>) throws(ProtoError) {
-        unpaired = c.pointee.unpaired != 0
-        noMeansLeft = c.pointee.no_means_left != 0
+        let _unpaired = c.pointee.unpaired != 0
+        let _noMeansLeft = c.pointee.no_means_left != 0
+        self.init(unpaired: _unpaired, noMeansLeft: _noMeansLeft)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2577,10 +2912,13 @@ extension Mk_Registry_V1_VerifyDeviceSignatureRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__VerifyDeviceSignatureRequest>) throws(ProtoError) {
-        deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        if let value = c.pointee.challenge { challenge = try Mk_Registry_V1_ChallengeAnswer(cMessage: value) }
-        if let value = c.pointee.signed_payload { signedPayload = try Mk_Registry_V1_SignedPayload(cMessage: value) }
-        signature = ProtoCodec.bytes(c.pointee.signature)
+        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        var _challenge: Mk_Registry_V1_ChallengeAnswer? = nil
+        if let value = c.pointee.challenge { _challenge = try Mk_Registry_V1_ChallengeAnswer(cMessage: value) }
+        var _signedPayload: Mk_Registry_V1_SignedPayload? = nil
+        if let value = c.pointee.signed_payload { _signedPayload = try Mk_Registry_V1_SignedPayload(cMessage: value) }
+        let _signature = ProtoCodec.bytes(c.pointee.signature)
+        self.init(deviceId: _deviceId, challenge: _challenge, signedPayload: _signedPayload, signature: _signature)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2659,8 +2997,9 @@ extension Mk_Registry_V1_VerifyDeviceSignatureResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__VerifyDeviceSignatureResponse>) throws(ProtoError) {
-        valid = c.pointee.valid != 0
-        subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        let _valid = c.pointee.valid != 0
+        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        self.init(valid: _valid, subject: _subject)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.

@@ -182,13 +182,18 @@ extension Mk_Rpc_V1_Envelope {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Rpc__V1__Envelope>) throws(ProtoError) {
-        kind = Mk_Rpc_V1_FrameKind(rawValue: Int32(truncatingIfNeeded: c.pointee.kind.rawValue))
-        callId = c.pointee.call_id
-        method = try ProtoCodec.string(c.pointee.method, message: Self.protoMessageName, field: "method")
-        timeoutMicros = c.pointee.timeout_micros
-        if let value = c.pointee.metadata { metadata = try Mk_Rpc_V1_Metadata(cMessage: value) }
-        payload = ProtoCodec.bytes(c.pointee.payload)
-        if let value = c.pointee.status { status = try Mk_Rpc_V1_Status(cMessage: value) }
+        let _kind = Mk_Rpc_V1_FrameKind(rawValue: Int32(truncatingIfNeeded: c.pointee.kind.rawValue))
+        let _callId = c.pointee.call_id
+        let _method = try ProtoCodec.string(c.pointee.method, message: Self.protoMessageName, field: "method")
+        let _timeoutMicros = c.pointee.timeout_micros
+        var _metadata: Mk_Rpc_V1_Metadata? = nil
+        if let value = c.pointee.metadata { _metadata = try Mk_Rpc_V1_Metadata(cMessage: value) }
+        let _payload = ProtoCodec.bytes(c.pointee.payload)
+        var _status: Mk_Rpc_V1_Status? = nil
+        if let value = c.pointee.status { _status = try Mk_Rpc_V1_Status(cMessage: value) }
+        self.init(
+            kind: _kind, callId: _callId, method: _method, timeoutMicros: _timeoutMicros, metadata: _metadata,
+            payload: _payload, status: _status)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -260,7 +265,8 @@ extension Mk_Rpc_V1_HealthCheckRequest {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Rpc__V1__HealthCheckRequest>) throws(ProtoError) {
-        service = try ProtoCodec.string(c.pointee.service, message: Self.protoMessageName, field: "service")
+        let _service = try ProtoCodec.string(c.pointee.service, message: Self.protoMessageName, field: "service")
+        self.init(service: _service)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -324,7 +330,8 @@ extension Mk_Rpc_V1_HealthCheckResponse {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Rpc__V1__HealthCheckResponse>) throws(ProtoError) {
-        status = Mk_Rpc_V1_ServingStatus(rawValue: Int32(truncatingIfNeeded: c.pointee.status.rawValue))
+        let _status = Mk_Rpc_V1_ServingStatus(rawValue: Int32(truncatingIfNeeded: c.pointee.status.rawValue))
+        self.init(status: _status)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -394,10 +401,11 @@ extension Mk_Rpc_V1_Metadata {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Rpc__V1__Metadata>) throws(ProtoError) {
-        traceId = try ProtoCodec.string(c.pointee.trace_id, message: Self.protoMessageName, field: "trace_id")
-        caller = try ProtoCodec.string(c.pointee.caller, message: Self.protoMessageName, field: "caller")
-        idempotencyKey = try ProtoCodec.string(
+        let _traceId = try ProtoCodec.string(c.pointee.trace_id, message: Self.protoMessageName, field: "trace_id")
+        let _caller = try ProtoCodec.string(c.pointee.caller, message: Self.protoMessageName, field: "caller")
+        let _idempotencyKey = try ProtoCodec.string(
             c.pointee.idempotency_key, message: Self.protoMessageName, field: "idempotency_key")
+        self.init(traceId: _traceId, caller: _caller, idempotencyKey: _idempotencyKey)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -475,9 +483,10 @@ extension Mk_Rpc_V1_Status {
 
     /// Converts an unpacked C message; the caller keeps ownership of `c`.
     init(cMessage c: UnsafeMutablePointer<Mk__Rpc__V1__Status>) throws(ProtoError) {
-        code = c.pointee.code
-        message = try ProtoCodec.string(c.pointee.message, message: Self.protoMessageName, field: "message")
-        reason = try ProtoCodec.string(c.pointee.reason, message: Self.protoMessageName, field: "reason")
+        let _code = c.pointee.code
+        let _message = try ProtoCodec.string(c.pointee.message, message: Self.protoMessageName, field: "message")
+        let _reason = try ProtoCodec.string(c.pointee.reason, message: Self.protoMessageName, field: "reason")
+        self.init(code: _code, message: _message, reason: _reason)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.

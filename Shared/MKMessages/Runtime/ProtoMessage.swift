@@ -40,7 +40,12 @@ extension ProtoMessage {
         let result: Result<Self, ProtoError> = bytes.withUnsafeBytes { raw in
             Result { () throws(ProtoError) in try Self(serializedBytes: raw) }
         }
-        self = try result.get()
+        // Moved out of the result: `get()` would copy the message and then destroy the result,
+        // a retain and a release per string field.
+        switch consume result {
+        case .success(let message): self = message
+        case .failure(let error): throw error
+        }
     }
 
     /// The packed protobuf bytes of the message.

@@ -458,30 +458,33 @@ extension ContractFixture {
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
-            value: Mk_Preferences_V1_SaveContactsRequest(
+            value: Mk_Preferences_V1_RegisterPushTokenRequest(
                 subject: "subject-120 Příliš žluťoučký kůň 🐴",
-                contacts: Mk_Preferences_V1_Contacts(
-                    email: "email-122 Příliš žluťoučký kůň 🐴",
-                    phone: "phone-123 Příliš žluťoučký kůň 🐴"
-                )
+                deviceId: "device_id-121 Příliš žluťoučký kůň 🐴",
+                pushToken: "push_token-122 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
                 subject: "subject-120 Příliš žluťoučký kůň 🐴"
-                contacts {
-                  email: "email-122 Příliš žluťoučký kůň 🐴"
-                  phone: "phone-123 Příliš žluťoučký kůň 🐴"
-                }
+                device_id: "device_id-121 Příliš žluťoučký kůň 🐴"
+                push_token: "push_token-122 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
-            value: Mk_Preferences_V1_SaveContactsResponse(
+            value: Mk_Preferences_V1_RegisterPushTokenResponse(),
+            textFormat: ""
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_SaveContactsRequest(
+                subject: "subject-123 Příliš žluťoučký kůň 🐴",
                 contacts: Mk_Preferences_V1_Contacts(
                     email: "email-125 Příliš žluťoučký kůň 🐴",
                     phone: "phone-126 Příliš žluťoučký kůň 🐴"
                 )
             ),
             textFormat: #"""
+                subject: "subject-123 Příliš žluťoučký kůň 🐴"
                 contacts {
                   email: "email-125 Příliš žluťoučký kůň 🐴"
                   phone: "phone-126 Příliš žluťoučký kůň 🐴"
@@ -490,68 +493,83 @@ extension ContractFixture {
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_SaveContactsResponse(
+                contacts: Mk_Preferences_V1_Contacts(
+                    email: "email-128 Příliš žluťoučký kůň 🐴",
+                    phone: "phone-129 Příliš žluťoučký kůň 🐴"
+                )
+            ),
+            textFormat: #"""
+                contacts {
+                  email: "email-128 Příliš žluťoučký kůň 🐴"
+                  phone: "phone-129 Příliš žluťoučký kůň 🐴"
+                }
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_SaveSettingsRequest(
-                subject: "subject-127 Příliš žluťoučký kůň 🐴",
+                subject: "subject-130 Příliš žluťoučký kůň 🐴",
                 settings: Mk_Preferences_V1_Settings(
                     contacts: [
                         Mk_Preferences_V1_ContactSetting(
                             channel: .sms,
                             present: true,
-                            address: "address-132 Příliš žluťoučký kůň 🐴",
+                            address: "address-135 Příliš žluťoučký kůň 🐴",
                             informative: true
                         ),
                         Mk_Preferences_V1_ContactSetting(
                             channel: .email,
                             present: true,
-                            address: "address-137 Příliš žluťoučký kůň 🐴",
+                            address: "address-140 Příliš žluťoučký kůň 🐴",
                             informative: true
                         ),
                     ],
                     devices: [
                         Mk_Preferences_V1_DeviceSetting(
-                            deviceId: "device_id-140 Příliš žluťoučký kůň 🐴",
+                            deviceId: "device_id-143 Příliš žluťoučký kůň 🐴",
                             informative: true,
                             login: true,
                             bokPad: true
                         ),
                         Mk_Preferences_V1_DeviceSetting(
-                            deviceId: "device_id-145 Příliš žluťoučký kůň 🐴",
+                            deviceId: "device_id-148 Příliš žluťoučký kůň 🐴",
                             informative: true,
                             login: true,
                             bokPad: true
                         ),
                     ],
-                    version: 18000000000000000149
+                    version: 18000000000000000152
                 )
             ),
             textFormat: #"""
-                subject: "subject-127 Příliš žluťoučký kůň 🐴"
+                subject: "subject-130 Příliš žluťoučký kůň 🐴"
                 settings {
                   contacts {
                     channel: CHANNEL_KIND_SMS
                     present: true
-                    address: "address-132 Příliš žluťoučký kůň 🐴"
+                    address: "address-135 Příliš žluťoučký kůň 🐴"
                     informative: true
                   }
                   contacts {
                     channel: CHANNEL_KIND_EMAIL
                     present: true
-                    address: "address-137 Příliš žluťoučký kůň 🐴"
+                    address: "address-140 Příliš žluťoučký kůň 🐴"
                     informative: true
                   }
                   devices {
-                    device_id: "device_id-140 Příliš žluťoučký kůň 🐴"
+                    device_id: "device_id-143 Příliš žluťoučký kůň 🐴"
                     informative: true
                     login: true
                     bok_pad: true
                   }
                   devices {
-                    device_id: "device_id-145 Příliš žluťoučký kůň 🐴"
+                    device_id: "device_id-148 Příliš žluťoučký kůň 🐴"
                     informative: true
                     login: true
                     bok_pad: true
                   }
-                  version: 18000000000000000149
+                  version: 18000000000000000152
                 }
                 """#
         ),
@@ -563,31 +581,31 @@ extension ContractFixture {
                         Mk_Preferences_V1_ContactSetting(
                             channel: .device,
                             present: true,
-                            address: "address-154 Příliš žluťoučký kůň 🐴",
+                            address: "address-157 Příliš žluťoučký kůň 🐴",
                             informative: true
                         ),
                         Mk_Preferences_V1_ContactSetting(
                             channel: .sms,
                             present: true,
-                            address: "address-159 Příliš žluťoučký kůň 🐴",
+                            address: "address-162 Příliš žluťoučký kůň 🐴",
                             informative: true
                         ),
                     ],
                     devices: [
                         Mk_Preferences_V1_DeviceSetting(
-                            deviceId: "device_id-162 Příliš žluťoučký kůň 🐴",
+                            deviceId: "device_id-165 Příliš žluťoučký kůň 🐴",
                             informative: true,
                             login: true,
                             bokPad: true
                         ),
                         Mk_Preferences_V1_DeviceSetting(
-                            deviceId: "device_id-167 Příliš žluťoučký kůň 🐴",
+                            deviceId: "device_id-170 Příliš žluťoučký kůň 🐴",
                             informative: true,
                             login: true,
                             bokPad: true
                         ),
                     ],
-                    version: 18000000000000000171
+                    version: 18000000000000000174
                 )
             ),
             textFormat: #"""
@@ -595,74 +613,74 @@ extension ContractFixture {
                   contacts {
                     channel: CHANNEL_KIND_DEVICE
                     present: true
-                    address: "address-154 Příliš žluťoučký kůň 🐴"
+                    address: "address-157 Příliš žluťoučký kůň 🐴"
                     informative: true
                   }
                   contacts {
                     channel: CHANNEL_KIND_SMS
                     present: true
-                    address: "address-159 Příliš žluťoučký kůň 🐴"
+                    address: "address-162 Příliš žluťoučký kůň 🐴"
                     informative: true
                   }
                   devices {
-                    device_id: "device_id-162 Příliš žluťoučký kůň 🐴"
+                    device_id: "device_id-165 Příliš žluťoučký kůň 🐴"
                     informative: true
                     login: true
                     bok_pad: true
                   }
                   devices {
-                    device_id: "device_id-167 Příliš žluťoučký kůň 🐴"
+                    device_id: "device_id-170 Příliš žluťoučký kůň 🐴"
                     informative: true
                     login: true
                     bok_pad: true
                   }
-                  version: 18000000000000000171
+                  version: 18000000000000000174
                 }
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_SendInformativeRequest(
-                authorityId: "authority_id-172 Příliš žluťoučký kůň 🐴",
-                authorityName: "authority_name-173 Příliš žluťoučký kůň 🐴",
-                subject: "subject-174 Příliš žluťoučký kůň 🐴",
-                title: "title-175 Příliš žluťoučký kůň 🐴",
-                body: "body-176 Příliš žluťoučký kůň 🐴",
-                idempotencyKey: "idempotency_key-177 Příliš žluťoučký kůň 🐴"
+                authorityId: "authority_id-175 Příliš žluťoučký kůň 🐴",
+                authorityName: "authority_name-176 Příliš žluťoučký kůň 🐴",
+                subject: "subject-177 Příliš žluťoučký kůň 🐴",
+                title: "title-178 Příliš žluťoučký kůň 🐴",
+                body: "body-179 Příliš žluťoučký kůň 🐴",
+                idempotencyKey: "idempotency_key-180 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                authority_id: "authority_id-172 Příliš žluťoučký kůň 🐴"
-                authority_name: "authority_name-173 Příliš žluťoučký kůň 🐴"
-                subject: "subject-174 Příliš žluťoučký kůň 🐴"
-                title: "title-175 Příliš žluťoučký kůň 🐴"
-                body: "body-176 Příliš žluťoučký kůň 🐴"
-                idempotency_key: "idempotency_key-177 Příliš žluťoučký kůň 🐴"
+                authority_id: "authority_id-175 Příliš žluťoučký kůň 🐴"
+                authority_name: "authority_name-176 Příliš žluťoučký kůň 🐴"
+                subject: "subject-177 Příliš žluťoučký kůň 🐴"
+                title: "title-178 Příliš žluťoučký kůň 🐴"
+                body: "body-179 Příliš žluťoučký kůň 🐴"
+                idempotency_key: "idempotency_key-180 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_SendInformativeResponse(
-                notificationId: "notification_id-178 Příliš žluťoučký kůň 🐴",
+                notificationId: "notification_id-181 Příliš žluťoučký kůň 🐴",
                 channels: [
-                    Mk_Preferences_V1_ChannelStatus(
-                        channel: .email,
-                        state: .sent
-                    ),
                     Mk_Preferences_V1_ChannelStatus(
                         channel: .email,
                         state: .pending
                     ),
+                    Mk_Preferences_V1_ChannelStatus(
+                        channel: .email,
+                        state: .read
+                    ),
                 ]
             ),
             textFormat: #"""
-                notification_id: "notification_id-178 Příliš žluťoučký kůň 🐴"
-                channels {
-                  channel: CHANNEL_KIND_EMAIL
-                  state: DELIVERY_STATE_SENT
-                }
+                notification_id: "notification_id-181 Příliš žluťoučký kůň 🐴"
                 channels {
                   channel: CHANNEL_KIND_EMAIL
                   state: DELIVERY_STATE_PENDING
+                }
+                channels {
+                  channel: CHANNEL_KIND_EMAIL
+                  state: DELIVERY_STATE_READ
                 }
                 """#
         ),
@@ -673,58 +691,58 @@ extension ContractFixture {
                     Mk_Preferences_V1_ContactSetting(
                         channel: .email,
                         present: true,
-                        address: "address-188 Příliš žluťoučký kůň 🐴",
+                        address: "address-191 Příliš žluťoučký kůň 🐴",
                         informative: true
                     ),
                     Mk_Preferences_V1_ContactSetting(
                         channel: .device,
                         present: true,
-                        address: "address-193 Příliš žluťoučký kůň 🐴",
+                        address: "address-196 Příliš žluťoučký kůň 🐴",
                         informative: true
                     ),
                 ],
                 devices: [
                     Mk_Preferences_V1_DeviceSetting(
-                        deviceId: "device_id-196 Příliš žluťoučký kůň 🐴",
+                        deviceId: "device_id-199 Příliš žluťoučký kůň 🐴",
                         informative: true,
                         login: true,
                         bokPad: true
                     ),
                     Mk_Preferences_V1_DeviceSetting(
-                        deviceId: "device_id-201 Příliš žluťoučký kůň 🐴",
+                        deviceId: "device_id-204 Příliš žluťoučký kůň 🐴",
                         informative: true,
                         login: true,
                         bokPad: true
                     ),
                 ],
-                version: 18000000000000000205
+                version: 18000000000000000208
             ),
             textFormat: #"""
                 contacts {
                   channel: CHANNEL_KIND_EMAIL
                   present: true
-                  address: "address-188 Příliš žluťoučký kůň 🐴"
+                  address: "address-191 Příliš žluťoučký kůň 🐴"
                   informative: true
                 }
                 contacts {
                   channel: CHANNEL_KIND_DEVICE
                   present: true
-                  address: "address-193 Příliš žluťoučký kůň 🐴"
+                  address: "address-196 Příliš žluťoučký kůň 🐴"
                   informative: true
                 }
                 devices {
-                  device_id: "device_id-196 Příliš žluťoučký kůň 🐴"
+                  device_id: "device_id-199 Příliš žluťoučký kůň 🐴"
                   informative: true
                   login: true
                   bok_pad: true
                 }
                 devices {
-                  device_id: "device_id-201 Příliš žluťoučký kůň 🐴"
+                  device_id: "device_id-204 Příliš žluťoučký kůň 🐴"
                   informative: true
                   login: true
                   bok_pad: true
                 }
-                version: 18000000000000000205
+                version: 18000000000000000208
                 """#
         ),
     ]
@@ -803,6 +821,13 @@ struct Mk_Preferences_V1_PreferencesEmptyService: Mk_Preferences_V1_Preferences.
         _ request: Mk_Preferences_V1_AckInboxRequest,
         context: RPCContext
     ) async throws -> Mk_Preferences_V1_AckInboxResponse {
+        .init()
+    }
+
+    func registerPushToken(
+        _ request: Mk_Preferences_V1_RegisterPushTokenRequest,
+        context: RPCContext
+    ) async throws -> Mk_Preferences_V1_RegisterPushTokenResponse {
         .init()
     }
 

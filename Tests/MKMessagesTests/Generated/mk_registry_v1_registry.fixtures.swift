@@ -197,48 +197,68 @@ extension ContractFixture {
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
-            value: Mk_Registry_V1_IssueChallengeRequest(
-                deviceId: "device_id-54 Příliš žluťoučký kůň 🐴"
+            value: Mk_Registry_V1_IsSessionRevokedRequest(
+                subject: "subject-54 Příliš žluťoučký kůň 🐴",
+                sessionId: "session_id-55 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                device_id: "device_id-54 Příliš žluťoučký kůň 🐴"
+                subject: "subject-54 Příliš žluťoučký kůň 🐴"
+                session_id: "session_id-55 Příliš žluťoučký kůň 🐴"
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/registry/v1/registry.proto",
+            value: Mk_Registry_V1_IsSessionRevokedResponse(
+                revoked: true
+            ),
+            textFormat: #"""
+                revoked: true
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/registry/v1/registry.proto",
+            value: Mk_Registry_V1_IssueChallengeRequest(
+                deviceId: "device_id-57 Příliš žluťoučký kůň 🐴"
+            ),
+            textFormat: #"""
+                device_id: "device_id-57 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_IssueChallengeResponse(
-                challengeId: "challenge_id-55 Příliš žluťoučký kůň 🐴",
-                nonce: [0x00, 0x38, 0xFF, 0x80, 0x0A],
-                expiresAtUnixMicros: -5057000171
+                challengeId: "challenge_id-58 Příliš žluťoučký kůň 🐴",
+                nonce: [0x00, 0x3B, 0xFF, 0x80, 0x0A],
+                expiresAtUnixMicros: -5060000180
             ),
             textFormat: #"""
-                challenge_id: "challenge_id-55 Příliš žluťoučký kůň 🐴"
-                nonce: "\000\070\377\200\012"
-                expires_at_unix_micros: -5057000171
+                challenge_id: "challenge_id-58 Příliš žluťoučký kůň 🐴"
+                nonce: "\000\073\377\200\012"
+                expires_at_unix_micros: -5060000180
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_KnownMeans(
-                means: .niaId,
-                lastUsedAtUnixMicros: -5059000177
+                means: .eop,
+                lastUsedAtUnixMicros: -5062000186
             ),
             textFormat: #"""
-                means: MEANS_KIND_NIA_ID
-                last_used_at_unix_micros: -5059000177
+                means: MEANS_KIND_EOP
+                last_used_at_unix_micros: -5062000186
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_ListDeviceHistoryRequest(
-                subject: "subject-60 Příliš žluťoučký kůň 🐴",
-                limit: 3000000061,
-                beforeUnixMicros: -5062000186
+                subject: "subject-63 Příliš žluťoučký kůň 🐴",
+                limit: 3000000064,
+                beforeUnixMicros: -5065000195
             ),
             textFormat: #"""
-                subject: "subject-60 Příliš žluťoučký kůň 🐴"
-                limit: 3000000061
-                before_unix_micros: -5062000186
+                subject: "subject-63 Příliš žluťoučký kůň 🐴"
+                limit: 3000000064
+                before_unix_micros: -5065000195
                 """#
         ),
         ContractFixture(
@@ -246,49 +266,49 @@ extension ContractFixture {
             value: Mk_Registry_V1_ListDeviceHistoryResponse(
                 entries: [
                     Mk_Registry_V1_HistoryEntry(
-                        atUnixMicros: -5064000192,
-                        action: .renamed,
-                        deviceId: "device_id-66 Příliš žluťoučký kůň 🐴",
-                        deviceDisplayName: "device_display_name-67 Příliš žluťoučký kůň 🐴",
-                        detail: "detail-68 Příliš žluťoučký kůň 🐴",
-                        origin: "origin-69 Příliš žluťoučký kůň 🐴"
+                        atUnixMicros: -5067000201,
+                        action: .paired,
+                        deviceId: "device_id-69 Příliš žluťoučký kůň 🐴",
+                        deviceDisplayName: "device_display_name-70 Příliš žluťoučký kůň 🐴",
+                        detail: "detail-71 Příliš žluťoučký kůň 🐴",
+                        origin: "origin-72 Příliš žluťoučký kůň 🐴"
                     ),
                     Mk_Registry_V1_HistoryEntry(
-                        atUnixMicros: -5071000213,
-                        action: .paired,
-                        deviceId: "device_id-73 Příliš žluťoučký kůň 🐴",
-                        deviceDisplayName: "device_display_name-74 Příliš žluťoučký kůň 🐴",
-                        detail: "detail-75 Příliš žluťoučký kůň 🐴",
-                        origin: "origin-76 Příliš žluťoučký kůň 🐴"
+                        atUnixMicros: -5074000222,
+                        action: .signedIn,
+                        deviceId: "device_id-76 Příliš žluťoučký kůň 🐴",
+                        deviceDisplayName: "device_display_name-77 Příliš žluťoučký kůň 🐴",
+                        detail: "detail-78 Příliš žluťoučký kůň 🐴",
+                        origin: "origin-79 Příliš žluťoučký kůň 🐴"
                     ),
                 ]
             ),
             textFormat: #"""
                 entries {
-                  at_unix_micros: -5064000192
-                  action: HISTORY_ACTION_RENAMED
-                  device_id: "device_id-66 Příliš žluťoučký kůň 🐴"
-                  device_display_name: "device_display_name-67 Příliš žluťoučký kůň 🐴"
-                  detail: "detail-68 Příliš žluťoučký kůň 🐴"
-                  origin: "origin-69 Příliš žluťoučký kůň 🐴"
+                  at_unix_micros: -5067000201
+                  action: HISTORY_ACTION_PAIRED
+                  device_id: "device_id-69 Příliš žluťoučký kůň 🐴"
+                  device_display_name: "device_display_name-70 Příliš žluťoučký kůň 🐴"
+                  detail: "detail-71 Příliš žluťoučký kůň 🐴"
+                  origin: "origin-72 Příliš žluťoučký kůň 🐴"
                 }
                 entries {
-                  at_unix_micros: -5071000213
-                  action: HISTORY_ACTION_PAIRED
-                  device_id: "device_id-73 Příliš žluťoučký kůň 🐴"
-                  device_display_name: "device_display_name-74 Příliš žluťoučký kůň 🐴"
-                  detail: "detail-75 Příliš žluťoučký kůň 🐴"
-                  origin: "origin-76 Příliš žluťoučký kůň 🐴"
+                  at_unix_micros: -5074000222
+                  action: HISTORY_ACTION_SIGNED_IN
+                  device_id: "device_id-76 Příliš žluťoučký kůň 🐴"
+                  device_display_name: "device_display_name-77 Příliš žluťoučký kůň 🐴"
+                  detail: "detail-78 Příliš žluťoučký kůň 🐴"
+                  origin: "origin-79 Příliš žluťoučký kůň 🐴"
                 }
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_ListDevicesRequest(
-                subject: "subject-77 Příliš žluťoučký kůň 🐴"
+                subject: "subject-80 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                subject: "subject-77 Příliš žluťoučký kůň 🐴"
+                subject: "subject-80 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
@@ -296,61 +316,61 @@ extension ContractFixture {
             value: Mk_Registry_V1_ListDevicesResponse(
                 devices: [
                     Mk_Registry_V1_Device(
-                        deviceId: "device_id-79 Příliš žluťoučký kůň 🐴",
-                        displayName: "display_name-80 Příliš žluťoučký kůň 🐴",
+                        deviceId: "device_id-82 Příliš žluťoučký kůň 🐴",
+                        displayName: "display_name-83 Příliš žluťoučký kůň 🐴",
                         renamed: true,
-                        deviceName: "device_name-82 Příliš žluťoučký kůň 🐴",
-                        model: "model-83 Příliš žluťoučký kůň 🐴",
-                        platform: .android,
-                        appVersion: "app_version-85 Příliš žluťoučký kůň 🐴",
-                        pairedAtUnixMicros: -5086000258,
-                        lastUsedAtUnixMicros: -5087000261
+                        deviceName: "device_name-85 Příliš žluťoučký kůň 🐴",
+                        model: "model-86 Příliš žluťoučký kůň 🐴",
+                        platform: .ios,
+                        appVersion: "app_version-88 Příliš žluťoučký kůň 🐴",
+                        pairedAtUnixMicros: -5089000267,
+                        lastUsedAtUnixMicros: -5090000270
                     ),
                     Mk_Registry_V1_Device(
-                        deviceId: "device_id-89 Příliš žluťoučký kůň 🐴",
-                        displayName: "display_name-90 Příliš žluťoučký kůň 🐴",
+                        deviceId: "device_id-92 Příliš žluťoučký kůň 🐴",
+                        displayName: "display_name-93 Příliš žluťoučký kůň 🐴",
                         renamed: true,
-                        deviceName: "device_name-92 Příliš žluťoučký kůň 🐴",
-                        model: "model-93 Příliš žluťoučký kůň 🐴",
-                        platform: .android,
-                        appVersion: "app_version-95 Příliš žluťoučký kůň 🐴",
-                        pairedAtUnixMicros: -5096000288,
-                        lastUsedAtUnixMicros: -5097000291
+                        deviceName: "device_name-95 Příliš žluťoučký kůň 🐴",
+                        model: "model-96 Příliš žluťoučký kůň 🐴",
+                        platform: .ios,
+                        appVersion: "app_version-98 Příliš žluťoučký kůň 🐴",
+                        pairedAtUnixMicros: -5099000297,
+                        lastUsedAtUnixMicros: -5100000300
                     ),
                 ]
             ),
             textFormat: #"""
                 devices {
-                  device_id: "device_id-79 Příliš žluťoučký kůň 🐴"
-                  display_name: "display_name-80 Příliš žluťoučký kůň 🐴"
+                  device_id: "device_id-82 Příliš žluťoučký kůň 🐴"
+                  display_name: "display_name-83 Příliš žluťoučký kůň 🐴"
                   renamed: true
-                  device_name: "device_name-82 Příliš žluťoučký kůň 🐴"
-                  model: "model-83 Příliš žluťoučký kůň 🐴"
-                  platform: PLATFORM_ANDROID
-                  app_version: "app_version-85 Příliš žluťoučký kůň 🐴"
-                  paired_at_unix_micros: -5086000258
-                  last_used_at_unix_micros: -5087000261
+                  device_name: "device_name-85 Příliš žluťoučký kůň 🐴"
+                  model: "model-86 Příliš žluťoučký kůň 🐴"
+                  platform: PLATFORM_IOS
+                  app_version: "app_version-88 Příliš žluťoučký kůň 🐴"
+                  paired_at_unix_micros: -5089000267
+                  last_used_at_unix_micros: -5090000270
                 }
                 devices {
-                  device_id: "device_id-89 Příliš žluťoučký kůň 🐴"
-                  display_name: "display_name-90 Příliš žluťoučký kůň 🐴"
+                  device_id: "device_id-92 Příliš žluťoučký kůň 🐴"
+                  display_name: "display_name-93 Příliš žluťoučký kůň 🐴"
                   renamed: true
-                  device_name: "device_name-92 Příliš žluťoučký kůň 🐴"
-                  model: "model-93 Příliš žluťoučký kůň 🐴"
-                  platform: PLATFORM_ANDROID
-                  app_version: "app_version-95 Příliš žluťoučký kůň 🐴"
-                  paired_at_unix_micros: -5096000288
-                  last_used_at_unix_micros: -5097000291
+                  device_name: "device_name-95 Příliš žluťoučký kůň 🐴"
+                  model: "model-96 Příliš žluťoučký kůň 🐴"
+                  platform: PLATFORM_IOS
+                  app_version: "app_version-98 Příliš žluťoučký kůň 🐴"
+                  paired_at_unix_micros: -5099000297
+                  last_used_at_unix_micros: -5100000300
                 }
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_ListMeansRequest(
-                subject: "subject-98 Příliš žluťoučký kůň 🐴"
+                subject: "subject-101 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                subject: "subject-98 Příliš žluťoučký kůň 🐴"
+                subject: "subject-101 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
@@ -358,43 +378,43 @@ extension ContractFixture {
             value: Mk_Registry_V1_ListMeansResponse(
                 means: [
                     Mk_Registry_V1_KnownMeans(
-                        means: .mobileKey,
-                        lastUsedAtUnixMicros: -5101000303
-                    ),
-                    Mk_Registry_V1_KnownMeans(
                         means: .niaId,
                         lastUsedAtUnixMicros: -5104000312
+                    ),
+                    Mk_Registry_V1_KnownMeans(
+                        means: .eop,
+                        lastUsedAtUnixMicros: -5107000321
                     ),
                 ]
             ),
             textFormat: #"""
                 means {
-                  means: MEANS_KIND_MOBILE_KEY
-                  last_used_at_unix_micros: -5101000303
-                }
-                means {
                   means: MEANS_KIND_NIA_ID
                   last_used_at_unix_micros: -5104000312
+                }
+                means {
+                  means: MEANS_KIND_EOP
+                  last_used_at_unix_micros: -5107000321
                 }
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_RecordUseRequest(
-                subject: "subject-105 Příliš žluťoučký kůň 🐴",
-                means: .eop,
-                deviceId: "device_id-107 Příliš žluťoučký kůň 🐴",
-                atUnixMicros: -5108000324,
-                origin: "origin-109 Příliš žluťoučký kůň 🐴",
-                eventId: "event_id-110 Příliš žluťoučký kůň 🐴"
+                subject: "subject-108 Příliš žluťoučký kůň 🐴",
+                means: .other,
+                deviceId: "device_id-110 Příliš žluťoučký kůň 🐴",
+                atUnixMicros: -5111000333,
+                origin: "origin-112 Příliš žluťoučký kůň 🐴",
+                eventId: "event_id-113 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                subject: "subject-105 Příliš žluťoučký kůň 🐴"
-                means: MEANS_KIND_EOP
-                device_id: "device_id-107 Příliš žluťoučký kůň 🐴"
-                at_unix_micros: -5108000324
-                origin: "origin-109 Příliš žluťoučký kůň 🐴"
-                event_id: "event_id-110 Příliš žluťoučký kůň 🐴"
+                subject: "subject-108 Příliš žluťoučký kůň 🐴"
+                means: MEANS_KIND_OTHER
+                device_id: "device_id-110 Příliš žluťoučký kůň 🐴"
+                at_unix_micros: -5111000333
+                origin: "origin-112 Příliš žluťoučký kůň 🐴"
+                event_id: "event_id-113 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
@@ -409,91 +429,113 @@ extension ContractFixture {
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_RenameDeviceRequest(
-                subject: "subject-112 Příliš žluťoučký kůň 🐴",
-                deviceId: "device_id-113 Příliš žluťoučký kůň 🐴",
-                displayName: "display_name-114 Příliš žluťoučký kůň 🐴"
+                subject: "subject-115 Příliš žluťoučký kůň 🐴",
+                deviceId: "device_id-116 Příliš žluťoučký kůň 🐴",
+                displayName: "display_name-117 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                subject: "subject-112 Příliš žluťoučký kůň 🐴"
-                device_id: "device_id-113 Příliš žluťoučký kůň 🐴"
-                display_name: "display_name-114 Příliš žluťoučký kůň 🐴"
+                subject: "subject-115 Příliš žluťoučký kůň 🐴"
+                device_id: "device_id-116 Příliš žluťoučký kůň 🐴"
+                display_name: "display_name-117 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_RenameDeviceResponse(
                 device: Mk_Registry_V1_Device(
-                    deviceId: "device_id-116 Příliš žluťoučký kůň 🐴",
-                    displayName: "display_name-117 Příliš žluťoučký kůň 🐴",
+                    deviceId: "device_id-119 Příliš žluťoučký kůň 🐴",
+                    displayName: "display_name-120 Příliš žluťoučký kůň 🐴",
                     renamed: true,
-                    deviceName: "device_name-119 Příliš žluťoučký kůň 🐴",
-                    model: "model-120 Příliš žluťoučký kůň 🐴",
-                    platform: .ios,
-                    appVersion: "app_version-122 Příliš žluťoučký kůň 🐴",
-                    pairedAtUnixMicros: -5123000369,
-                    lastUsedAtUnixMicros: -5124000372
+                    deviceName: "device_name-122 Příliš žluťoučký kůň 🐴",
+                    model: "model-123 Příliš žluťoučký kůň 🐴",
+                    platform: .android,
+                    appVersion: "app_version-125 Příliš žluťoučký kůň 🐴",
+                    pairedAtUnixMicros: -5126000378,
+                    lastUsedAtUnixMicros: -5127000381
                 )
             ),
             textFormat: #"""
                 device {
-                  device_id: "device_id-116 Příliš žluťoučký kůň 🐴"
-                  display_name: "display_name-117 Příliš žluťoučký kůň 🐴"
+                  device_id: "device_id-119 Příliš žluťoučký kůň 🐴"
+                  display_name: "display_name-120 Příliš žluťoučký kůň 🐴"
                   renamed: true
-                  device_name: "device_name-119 Příliš žluťoučký kůň 🐴"
-                  model: "model-120 Příliš žluťoučký kůň 🐴"
-                  platform: PLATFORM_IOS
-                  app_version: "app_version-122 Příliš žluťoučký kůň 🐴"
-                  paired_at_unix_micros: -5123000369
-                  last_used_at_unix_micros: -5124000372
+                  device_name: "device_name-122 Příliš žluťoučký kůň 🐴"
+                  model: "model-123 Příliš žluťoučký kůň 🐴"
+                  platform: PLATFORM_ANDROID
+                  app_version: "app_version-125 Příliš žluťoučký kůň 🐴"
+                  paired_at_unix_micros: -5126000378
+                  last_used_at_unix_micros: -5127000381
                 }
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
-            value: Mk_Registry_V1_SignedPayload(
-                payload: [0x00, 0x7D, 0xFF, 0x80, 0x0A],
-                signedAtUnixMicros: -5126000378
-            ),
-            textFormat: #"""
-                payload: "\000\175\377\200\012"
-                signed_at_unix_micros: -5126000378
-                """#
-        ),
-        ContractFixture(
-            protoFile: "mk/registry/v1/registry.proto",
-            value: Mk_Registry_V1_StartPairingRequest(
-                subject: "subject-127 Příliš žluťoučký kůň 🐴"
-            ),
-            textFormat: #"""
-                subject: "subject-127 Příliš žluťoučký kůň 🐴"
-                """#
-        ),
-        ContractFixture(
-            protoFile: "mk/registry/v1/registry.proto",
-            value: Mk_Registry_V1_StartPairingResponse(
-                pairingId: "pairing_id-128 Příliš žluťoučký kůň 🐴",
-                activationCode: "activation_code-129 Příliš žluťoučký kůň 🐴",
+            value: Mk_Registry_V1_RevokeSessionRequest(
+                subject: "subject-128 Příliš žluťoučký kůň 🐴",
+                sessionId: "session_id-129 Příliš žluťoučký kůň 🐴",
                 expiresAtUnixMicros: -5130000390
             ),
             textFormat: #"""
-                pairing_id: "pairing_id-128 Příliš žluťoučký kůň 🐴"
-                activation_code: "activation_code-129 Příliš žluťoučký kůň 🐴"
+                subject: "subject-128 Příliš žluťoučký kůň 🐴"
+                session_id: "session_id-129 Příliš žluťoučký kůň 🐴"
                 expires_at_unix_micros: -5130000390
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
-            value: Mk_Registry_V1_UnpairDeviceRequest(
-                subject: "subject-131 Příliš žluťoučký kůň 🐴",
-                deviceId: "device_id-132 Příliš žluťoučký kůň 🐴",
-                confirmLastMeans: true,
-                reason: .`operator`
+            value: Mk_Registry_V1_RevokeSessionResponse(
+                revoked: true
             ),
             textFormat: #"""
-                subject: "subject-131 Příliš žluťoučký kůň 🐴"
-                device_id: "device_id-132 Příliš žluťoučký kůň 🐴"
+                revoked: true
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/registry/v1/registry.proto",
+            value: Mk_Registry_V1_SignedPayload(
+                payload: [0x00, 0x84, 0xFF, 0x80, 0x0A],
+                signedAtUnixMicros: -5133000399
+            ),
+            textFormat: #"""
+                payload: "\000\204\377\200\012"
+                signed_at_unix_micros: -5133000399
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/registry/v1/registry.proto",
+            value: Mk_Registry_V1_StartPairingRequest(
+                subject: "subject-134 Příliš žluťoučký kůň 🐴"
+            ),
+            textFormat: #"""
+                subject: "subject-134 Příliš žluťoučký kůň 🐴"
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/registry/v1/registry.proto",
+            value: Mk_Registry_V1_StartPairingResponse(
+                pairingId: "pairing_id-135 Příliš žluťoučký kůň 🐴",
+                activationCode: "activation_code-136 Příliš žluťoučký kůň 🐴",
+                expiresAtUnixMicros: -5137000411
+            ),
+            textFormat: #"""
+                pairing_id: "pairing_id-135 Příliš žluťoučký kůň 🐴"
+                activation_code: "activation_code-136 Příliš žluťoučký kůň 🐴"
+                expires_at_unix_micros: -5137000411
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/registry/v1/registry.proto",
+            value: Mk_Registry_V1_UnpairDeviceRequest(
+                subject: "subject-138 Příliš žluťoučký kůň 🐴",
+                deviceId: "device_id-139 Příliš žluťoučký kůň 🐴",
+                confirmLastMeans: true,
+                reason: .citizen
+            ),
+            textFormat: #"""
+                subject: "subject-138 Příliš žluťoučký kůň 🐴"
+                device_id: "device_id-139 Příliš žluťoučký kůň 🐴"
                 confirm_last_means: true
-                reason: UNPAIR_REASON_OPERATOR
+                reason: UNPAIR_REASON_CITIZEN
                 """#
         ),
         ContractFixture(
@@ -510,37 +552,37 @@ extension ContractFixture {
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_VerifyDeviceSignatureRequest(
-                deviceId: "device_id-137 Příliš žluťoučký kůň 🐴",
+                deviceId: "device_id-144 Příliš žluťoučký kůň 🐴",
                 challenge: Mk_Registry_V1_ChallengeAnswer(
-                    challengeId: "challenge_id-139 Příliš žluťoučký kůň 🐴"
+                    challengeId: "challenge_id-146 Příliš žluťoučký kůň 🐴"
                 ),
                 signedPayload: Mk_Registry_V1_SignedPayload(
-                    payload: [0x00, 0x8D, 0xFF, 0x80, 0x0A],
-                    signedAtUnixMicros: -5142000426
+                    payload: [0x00, 0x94, 0xFF, 0x80, 0x0A],
+                    signedAtUnixMicros: -5149000447
                 ),
-                signature: [0x00, 0x8F, 0xFF, 0x80, 0x0A]
+                signature: [0x00, 0x96, 0xFF, 0x80, 0x0A]
             ),
             textFormat: #"""
-                device_id: "device_id-137 Příliš žluťoučký kůň 🐴"
+                device_id: "device_id-144 Příliš žluťoučký kůň 🐴"
                 challenge {
-                  challenge_id: "challenge_id-139 Příliš žluťoučký kůň 🐴"
+                  challenge_id: "challenge_id-146 Příliš žluťoučký kůň 🐴"
                 }
                 signed_payload {
-                  payload: "\000\215\377\200\012"
-                  signed_at_unix_micros: -5142000426
+                  payload: "\000\224\377\200\012"
+                  signed_at_unix_micros: -5149000447
                 }
-                signature: "\000\217\377\200\012"
+                signature: "\000\226\377\200\012"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_VerifyDeviceSignatureResponse(
                 valid: true,
-                subject: "subject-145 Příliš žluťoučký kůň 🐴"
+                subject: "subject-152 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
                 valid: true
-                subject: "subject-145 Příliš žluťoučký kůň 🐴"
+                subject: "subject-152 Příliš žluťoučký kůň 🐴"
                 """#
         ),
     ]
@@ -647,6 +689,20 @@ struct Mk_Registry_V1_DeviceRegistryEmptyService: Mk_Registry_V1_DeviceRegistry.
         _ request: Mk_Registry_V1_VerifyDeviceSignatureRequest,
         context: RPCContext
     ) async throws -> Mk_Registry_V1_VerifyDeviceSignatureResponse {
+        .init()
+    }
+
+    func revokeSession(
+        _ request: Mk_Registry_V1_RevokeSessionRequest,
+        context: RPCContext
+    ) async throws -> Mk_Registry_V1_RevokeSessionResponse {
+        .init()
+    }
+
+    func isSessionRevoked(
+        _ request: Mk_Registry_V1_IsSessionRevokedRequest,
+        context: RPCContext
+    ) async throws -> Mk_Registry_V1_IsSessionRevokedResponse {
         .init()
     }
 }

@@ -3,13 +3,16 @@
 
 Usage: sms_provider.py DIRECTORY
 Answers POST requests with the HTTP status written in DIRECTORY/status (default 200) and the body
-in DIRECTORY/answer (default {}); records each request (headers and body) as DIRECTORY/<n>.json.
+in DIRECTORY/answer (default {}), after waiting the seconds written in DIRECTORY/delay (default 0:
+a provider that takes the message and answers too late); records each request (headers and body)
+as DIRECTORY/<n>.json before waiting.
 Writes the bound port to DIRECTORY/port. Stops on SIGTERM.
 """
 import json
 import os
 import signal
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 DIRECTORY = sys.argv[1]
@@ -34,6 +37,7 @@ class Handler(BaseHTTPRequestHandler):
         with open(path + ".tmp", "w") as handle:
             json.dump(record, handle)
         os.rename(path + ".tmp", path)
+        time.sleep(float(read("delay", "0")))
         status = int(read("status", "200"))
         answer = read("answer", "{}").encode()
         self.send_response(status)

@@ -141,6 +141,16 @@ enum APIModels {
         var unpaired: Bool
     }
 
+    /// A key's push token; an empty token removes it.
+    struct PushToken: Codable {
+        var pushToken: String
+    }
+
+    /// Whether the key now has a push token (false after removing it).
+    struct PushTokenRegistered: Codable {
+        var registered: Bool
+    }
+
     struct HpkeKey: Codable {
         var keyId: String
         var publicKey: String

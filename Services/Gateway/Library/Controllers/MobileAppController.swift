@@ -5,8 +5,8 @@ internal import MKMessages
 internal import MKRPC
 
 /// The mobile-app API (`/app/v1/…`): redeeming an activation code, and for a paired key (every
-/// request signed by it) the inbox, "Nebyl jsem to já", and the BOK-pad prompts and answers (the
-/// BOK arrives HPKE-encrypted to the BOK service and is passed on unopened).
+/// request signed by it) the inbox, its push token, "Nebyl jsem to já", and the BOK-pad prompts and
+/// answers (the BOK arrives HPKE-encrypted to the BOK service and is passed on unopened).
 struct MobileAppController {
     let dependencies: GatewayDependencies
 
@@ -18,6 +18,7 @@ struct MobileAppController {
         routes.get("/app/v1/inbox") { request, context in try await inbox(request, context) }
         routes.post("/app/v1/inbox/ack") { request, context in try await acknowledge(request, context) }
         routes.post("/app/v1/not-me") { request, context in try await notMe(request, context) }
+        routes.post("/app/v1/push-token") { request, context in try await pushToken(request, context) }
         routes.get("/app/v1/bok/key") { request, context in
             _ = try await authenticated(request, context)
             let key = try await backends.bok.getHpkePublicKey(Mk_Bok_V1_GetHpkePublicKeyRequest())
@@ -112,6 +113,32 @@ struct MobileAppController {
             Mk_Preferences_V1_AckInboxRequest(
                 subject: device.subject, deviceId: device.deviceID, messageIds: body.messageIds))
         return Responses.json(APIModels.Acknowledged(acknowledged: Int(response.acknowledged)))
+    }
+
+    /// Sets (or, with an empty token, removes) the signing key's own push token; the key and its
+    /// owner come from the signature only. The token is never logged.
+    private func pushToken(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
+        let (device, body) = try await authenticated(request, context, body: APIModels.PushToken.self)
+        guard body.pushToken.utf8.count <= 4096, body.pushToken.utf8.allSatisfy(Self.isPushTokenByte) else {
+            throw GatewayError.badRequest(
+                "pushToken smí mít nejvýše 4096 znaků z A-Z, a-z, 0-9 a . _ : ~ -.", reason: "INVALID_PUSH_TOKEN")
+        }
+        _ = try await backends.preferences.registerPushToken(
+            Mk_Preferences_V1_RegisterPushTokenRequest(
+                subject: device.subject, deviceId: device.deviceID, pushToken: body.pushToken))
+        return Responses.json(APIModels.PushTokenRegistered(registered: !body.pushToken.isEmpty))
+    }
+
+    /// Whether `byte` may appear in a push token (the Preferences service's alphabet).
+    private static func isPushTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"),
+            UInt8(ascii: "~"), UInt8(ascii: "-"):
+            return true
+        default:
+            return false
+        }
     }
 
     /// "Nebyl jsem to já": the citizen did not cause a sign-in or pairing; the key concerned is

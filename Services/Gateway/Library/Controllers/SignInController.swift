@@ -1,5 +1,6 @@
 internal import JWTKit
 internal import Foundation
+internal import HTTPTypes
 internal import Hummingbird
 internal import Logging
 
@@ -70,17 +71,29 @@ struct SignInController {
         let now = Int64(Date().timeIntervalSince1970)
         let session = CitizenSession(
             subject: claims.sub.value, name: claims.name ?? "", authenticatedAt: now, lastSeenAt: now,
-            csrfToken: Base64URL.random(bytes: 24))
+            csrfToken: Base64URL.random(bytes: 24), sessionID: UUID().uuidString.lowercased())
         var response = Responses.redirect("/mobilni-klice")
         response.setCookie(cookies.sessionCookie(session))
         response.setCookie(cookies.clearedLoginCookie())
         return response
     }
 
+    /// Deletes the cookie and revokes the session on every replica (through the Device Registry),
+    /// so a copy of the cookie stops working too. When the registry cannot record the revocation
+    /// the browser still forgets the cookie, but the answer is "temporarily unavailable" rather
+    /// than a sign-out confirmation the server could not keep.
     private func signOut(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
         let form = try await RequestBody.form(request, limit: 4096)
-        if let session = context.session {
+        if let session = context.session ?? context.unverifiedSession {
             try CitizenGuard.csrf(form["csrf"], session)
+            do {
+                try await dependencies.revocations.revoke(session)
+            } catch {
+                context.logger.warning("Sign-out not recorded by the registry", metadata: ["error": "\(error)"])
+                var failure = GatewayError.unavailable
+                failure.headers.append(HTTPField(name: .setCookie, value: cookies.clearedSessionCookie().description))
+                throw failure
+            }
         }
         var response = Responses.redirect("/prihlaseni?duvod=odhlaseno")
         response.setCookie(cookies.clearedSessionCookie())

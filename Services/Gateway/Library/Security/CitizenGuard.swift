@@ -3,9 +3,12 @@ internal import Foundation
 /// The checks in front of the citizen's pages and API: a session, its CSRF token on every change,
 /// and a recent sign-in for pairing and unpairing.
 enum CitizenGuard {
-    /// The session, or ``GatewayError/unauthenticated``.
+    /// The session; ``GatewayError/unavailable`` when whether it was signed out cannot be told
+    /// (fail closed), else ``GatewayError/unauthenticated`` when there is none.
     static func session(_ context: GatewayRequestContext) throws(GatewayError) -> CitizenSession {
-        guard let session = context.session else { throw GatewayError.unauthenticated }
+        guard let session = context.session else {
+            throw context.unverifiedSession == nil ? GatewayError.unauthenticated : GatewayError.unavailable
+        }
         return session
     }
 

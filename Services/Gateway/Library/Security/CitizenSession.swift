@@ -11,4 +11,6 @@ public struct CitizenSession: Codable, Sendable, Equatable {
     public var lastSeenAt: Int64
     /// The CSRF token every form and state-changing API call must carry.
     public var csrfToken: String
+    /// This session's id (a random UUID, lowercase), by which sign-out revokes it on every replica.
+    public var sessionID: String
 }

@@ -45,6 +45,19 @@ public struct GatewayConfiguration: Sendable {
     public var inboxLongPoll: Duration
     /// Largest request body accepted, in bytes (`MAX_BODY_BYTES`, default 16 KiB).
     public var maximumBodyBytes: Int
+    /// The whole request head (request line and headers) must arrive within this time of its first
+    /// byte, or the connection is closed (`HEADER_READ_TIMEOUT_MS`, default 10 s).
+    public var headerReadTimeout: Duration
+    /// The whole request body must arrive within this time of the head, or the connection is closed
+    /// (`BODY_READ_TIMEOUT_MS`, default 30 s).
+    public var bodyReadTimeout: Duration
+    /// A connection with no request in progress is closed after this time (`IDLE_TIMEOUT_MS`,
+    /// default 30 s).
+    public var idleTimeout: Duration
+    /// How long a replica trusts a registry answer that a session is *not* signed out
+    /// (`SESSION_REVOCATION_CACHE_MS`, default 2 s; 0 asks the registry on every request). A
+    /// sign-out on another replica takes effect here within this time.
+    public var sessionRevocationCache: Duration
     /// Log level (`LOG_LEVEL`, default info).
     public var logLevel: String
 
@@ -76,6 +89,10 @@ public struct GatewayConfiguration: Sendable {
         self.requestTimeout = .seconds(5)
         self.inboxLongPoll = .seconds(25)
         self.maximumBodyBytes = 16 * 1024
+        self.headerReadTimeout = .seconds(10)
+        self.bodyReadTimeout = .seconds(30)
+        self.idleTimeout = .seconds(30)
+        self.sessionRevocationCache = .seconds(2)
         self.logLevel = "info"
     }
 
@@ -124,6 +141,13 @@ public struct GatewayConfiguration: Sendable {
         inboxLongPoll = try environment.milliseconds(
             "INBOX_LONG_POLL_MS", default: inboxLongPoll, in: 0...60_000)
         maximumBodyBytes = try environment.integer("MAX_BODY_BYTES", default: maximumBodyBytes, in: 1024...1_048_576)
+        headerReadTimeout = try environment.milliseconds(
+            "HEADER_READ_TIMEOUT_MS", default: headerReadTimeout, in: 500...120_000)
+        bodyReadTimeout = try environment.milliseconds(
+            "BODY_READ_TIMEOUT_MS", default: bodyReadTimeout, in: 500...300_000)
+        idleTimeout = try environment.milliseconds("IDLE_TIMEOUT_MS", default: idleTimeout, in: 1_000...600_000)
+        sessionRevocationCache = try environment.milliseconds(
+            "SESSION_REVOCATION_CACHE_MS", default: sessionRevocationCache, in: 0...10_000)
         logLevel = try environment.string("LOG_LEVEL", default: "info")
     }
 

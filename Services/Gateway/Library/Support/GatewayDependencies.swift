@@ -1,7 +1,8 @@
 internal import Logging
 
 /// What the handlers share: configuration, the service clients, the session sealer, the identity
-/// token verifier, caller credentials and rate limits. Immutable after start.
+/// token verifier, caller credentials, rate limits and the sessions signed out. Immutable after
+/// start.
 struct GatewayDependencies: Sendable {
     let configuration: GatewayConfiguration
     let backends: GatewayBackends
@@ -12,5 +13,6 @@ struct GatewayDependencies: Sendable {
     let limits: RateLimits
     let routes: RouteTable
     let addressResolver: ClientAddressResolver
+    let revocations: SessionRevocations
     let logger: Logger
 }

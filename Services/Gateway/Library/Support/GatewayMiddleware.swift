@@ -5,8 +5,9 @@ internal import Logging
 internal import MKRPC
 
 /// Wraps every request: gives it a correlation id, resolves the client's address, opens the
-/// session cookie, binds the request's deadline and trace id for every downstream call, turns
-/// every error into the JSON error shape or an HTML error page, and adds the security headers.
+/// session cookie and checks it was not signed out, binds the request's deadline and trace id for
+/// every downstream call, turns every error into the JSON error shape or an HTML error page, and
+/// adds the security headers.
 struct GatewayMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
 
@@ -28,12 +29,20 @@ struct GatewayMiddleware: RouterMiddleware {
         context.clientAddress = dependencies.addressResolver.resolve(
             peer: context.peerAddress, forwardedFor: request.headers[values: .xForwardedFor])
         let opened = cookies.session(request)
-        context.session = opened.session
         context.sessionExpired = opened.expired
+
+        let deadline = ContinuousClock.now.advanced(by: dependencies.configuration.requestTimeout)
+        if let session = opened.session {
+            let openedContext = context
+            context = await RPCTaskContext.$traceID.withValue(correlationID) {
+                await RPCTaskContext.$deadline.withValue(deadline) {
+                    await checkRevocation(session, request: request, context: openedContext)
+                }
+            }
+        }
 
         var response: Response
         do {
-            let deadline = ContinuousClock.now.advanced(by: dependencies.configuration.requestTimeout)
             let handlerContext = context
             response = try await RPCTaskContext.$traceID.withValue(correlationID) {
                 try await RPCTaskContext.$deadline.withValue(deadline) {
@@ -59,6 +68,24 @@ struct GatewayMiddleware: RouterMiddleware {
         return response
     }
 
+    /// `context` with the session set when `session` was not signed out, marked revoked when it was,
+    /// and unverified when the registry cannot tell. Static assets need no session and skip the call.
+    private func checkRevocation(_ session: CitizenSession, request: Request, context: Context) async -> Context {
+        var context = context
+        guard !request.uri.path.hasPrefix("/static/") else { return context }
+        do {
+            if try await dependencies.revocations.isRevoked(session) {
+                context.sessionRevoked = true
+            } else {
+                context.session = session
+            }
+        } catch {
+            context.logger.notice("Cannot check whether the session was signed out", metadata: ["error": "\(error)"])
+            context.unverifiedSession = session
+        }
+        return context
+    }
+
     private func render(_ failure: GatewayError, request: Request, context: Context) -> Response {
         if failure.status.code >= 500 {
             context.logger.notice("Request failed", metadata: ["code": "\(failure.code)"])
@@ -67,7 +94,9 @@ struct GatewayMiddleware: RouterMiddleware {
             return Responses.jsonError(failure, correlationID: context.correlationID)
         }
         if failure.code == "UNAUTHENTICATED", !request.uri.path.hasPrefix("/prepazka") {
-            let reason = failure.reason == "REAUTHENTICATION_REQUIRED" ? "?duvod=znovu"
+            let reason =
+                failure.reason == "REAUTHENTICATION_REQUIRED" ? "?duvod=znovu"
+                : context.sessionRevoked ? "?duvod=odhlaseno"
                 : (context.sessionExpired ? "?duvod=vyprselo" : "")
             return Responses.redirect("/prihlaseni" + reason)
         }
@@ -88,7 +117,7 @@ struct GatewayMiddleware: RouterMiddleware {
             guard now - session.lastSeenAt >= 60 else { return }
             session.lastSeenAt = now
             response.setCookie(cookies.sessionCookie(session))
-        } else if context.sessionExpired {
+        } else if context.sessionExpired || context.sessionRevoked {
             response.setCookie(cookies.clearedSessionCookie())
         }
     }

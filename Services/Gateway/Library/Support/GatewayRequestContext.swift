@@ -16,6 +16,11 @@ public struct GatewayRequestContext: RequestContext {
     public var session: CitizenSession?
     /// True when the request carried a session cookie that expired or did not open.
     public var sessionExpired = false
+    /// True when the request carried a session that was signed out.
+    public var sessionRevoked = false
+    /// A session whose cookie is valid but whose sign-out state the Device Registry could not tell;
+    /// citizen pages then answer "temporarily unavailable" (fail closed), only sign-out uses it.
+    public var unverifiedSession: CitizenSession?
 
     /// Creates the context for a request arriving on `source`'s channel.
     public init(source: ApplicationRequestContextSource) {

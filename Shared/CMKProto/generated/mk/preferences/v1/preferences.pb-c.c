@@ -1087,6 +1087,96 @@ void   mk__preferences__v1__ack_inbox_response__free_unpacked
   assert(message->base.descriptor == &mk__preferences__v1__ack_inbox_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   mk__preferences__v1__register_push_token_request__init
+                     (Mk__Preferences__V1__RegisterPushTokenRequest         *message)
+{
+  static const Mk__Preferences__V1__RegisterPushTokenRequest init_value = MK__PREFERENCES__V1__REGISTER_PUSH_TOKEN_REQUEST__INIT;
+  *message = init_value;
+}
+size_t mk__preferences__v1__register_push_token_request__get_packed_size
+                     (const Mk__Preferences__V1__RegisterPushTokenRequest *message)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__register_push_token_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t mk__preferences__v1__register_push_token_request__pack
+                     (const Mk__Preferences__V1__RegisterPushTokenRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__register_push_token_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t mk__preferences__v1__register_push_token_request__pack_to_buffer
+                     (const Mk__Preferences__V1__RegisterPushTokenRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__register_push_token_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Mk__Preferences__V1__RegisterPushTokenRequest *
+       mk__preferences__v1__register_push_token_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Mk__Preferences__V1__RegisterPushTokenRequest *)
+     protobuf_c_message_unpack (&mk__preferences__v1__register_push_token_request__descriptor,
+                                allocator, len, data);
+}
+void   mk__preferences__v1__register_push_token_request__free_unpacked
+                     (Mk__Preferences__V1__RegisterPushTokenRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &mk__preferences__v1__register_push_token_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   mk__preferences__v1__register_push_token_response__init
+                     (Mk__Preferences__V1__RegisterPushTokenResponse         *message)
+{
+  static const Mk__Preferences__V1__RegisterPushTokenResponse init_value = MK__PREFERENCES__V1__REGISTER_PUSH_TOKEN_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t mk__preferences__v1__register_push_token_response__get_packed_size
+                     (const Mk__Preferences__V1__RegisterPushTokenResponse *message)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__register_push_token_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t mk__preferences__v1__register_push_token_response__pack
+                     (const Mk__Preferences__V1__RegisterPushTokenResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__register_push_token_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t mk__preferences__v1__register_push_token_response__pack_to_buffer
+                     (const Mk__Preferences__V1__RegisterPushTokenResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__register_push_token_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Mk__Preferences__V1__RegisterPushTokenResponse *
+       mk__preferences__v1__register_push_token_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Mk__Preferences__V1__RegisterPushTokenResponse *)
+     protobuf_c_message_unpack (&mk__preferences__v1__register_push_token_response__descriptor,
+                                allocator, len, data);
+}
+void   mk__preferences__v1__register_push_token_response__free_unpacked
+                     (Mk__Preferences__V1__RegisterPushTokenResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &mk__preferences__v1__register_push_token_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   mk__preferences__v1__list_bok_pad_devices_request__init
                      (Mk__Preferences__V1__ListBokPadDevicesRequest         *message)
 {
@@ -2666,6 +2756,88 @@ const ProtobufCMessageDescriptor mk__preferences__v1__ack_inbox_response__descri
   (ProtobufCMessageInit) mk__preferences__v1__ack_inbox_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor mk__preferences__v1__register_push_token_request__field_descriptors[3] =
+{
+  {
+    "subject",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Preferences__V1__RegisterPushTokenRequest, subject),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "device_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Preferences__V1__RegisterPushTokenRequest, device_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "push_token",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Preferences__V1__RegisterPushTokenRequest, push_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned mk__preferences__v1__register_push_token_request__field_indices_by_name[] = {
+  1,   /* field[1] = device_id */
+  2,   /* field[2] = push_token */
+  0,   /* field[0] = subject */
+};
+static const ProtobufCIntRange mk__preferences__v1__register_push_token_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor mk__preferences__v1__register_push_token_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "mk.preferences.v1.RegisterPushTokenRequest",
+  "RegisterPushTokenRequest",
+  "Mk__Preferences__V1__RegisterPushTokenRequest",
+  "mk.preferences.v1",
+  sizeof(Mk__Preferences__V1__RegisterPushTokenRequest),
+  3,
+  mk__preferences__v1__register_push_token_request__field_descriptors,
+  mk__preferences__v1__register_push_token_request__field_indices_by_name,
+  1,  mk__preferences__v1__register_push_token_request__number_ranges,
+  (ProtobufCMessageInit) mk__preferences__v1__register_push_token_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define mk__preferences__v1__register_push_token_response__field_descriptors NULL
+#define mk__preferences__v1__register_push_token_response__field_indices_by_name NULL
+#define mk__preferences__v1__register_push_token_response__number_ranges NULL
+const ProtobufCMessageDescriptor mk__preferences__v1__register_push_token_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "mk.preferences.v1.RegisterPushTokenResponse",
+  "RegisterPushTokenResponse",
+  "Mk__Preferences__V1__RegisterPushTokenResponse",
+  "mk.preferences.v1",
+  sizeof(Mk__Preferences__V1__RegisterPushTokenResponse),
+  0,
+  mk__preferences__v1__register_push_token_response__field_descriptors,
+  mk__preferences__v1__register_push_token_response__field_indices_by_name,
+  0,  mk__preferences__v1__register_push_token_response__number_ranges,
+  (ProtobufCMessageInit) mk__preferences__v1__register_push_token_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor mk__preferences__v1__list_bok_pad_devices_request__field_descriptors[1] =
 {
   {
@@ -3008,7 +3180,7 @@ const ProtobufCEnumDescriptor mk__preferences__v1__inbox_kind__descriptor =
   mk__preferences__v1__inbox_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor mk__preferences__v1__preferences__method_descriptors[11] =
+static const ProtobufCMethodDescriptor mk__preferences__v1__preferences__method_descriptors[12] =
 {
   { "GetSettings", &mk__preferences__v1__get_settings_request__descriptor, &mk__preferences__v1__get_settings_response__descriptor },
   { "SaveSettings", &mk__preferences__v1__save_settings_request__descriptor, &mk__preferences__v1__save_settings_response__descriptor },
@@ -3019,6 +3191,7 @@ static const ProtobufCMethodDescriptor mk__preferences__v1__preferences__method_
   { "NotifyLogin", &mk__preferences__v1__notify_login_request__descriptor, &mk__preferences__v1__notify_login_response__descriptor },
   { "ListInbox", &mk__preferences__v1__list_inbox_request__descriptor, &mk__preferences__v1__list_inbox_response__descriptor },
   { "AckInbox", &mk__preferences__v1__ack_inbox_request__descriptor, &mk__preferences__v1__ack_inbox_response__descriptor },
+  { "RegisterPushToken", &mk__preferences__v1__register_push_token_request__descriptor, &mk__preferences__v1__register_push_token_response__descriptor },
   { "ListBokPadDevices", &mk__preferences__v1__list_bok_pad_devices_request__descriptor, &mk__preferences__v1__list_bok_pad_devices_response__descriptor },
   { "ListNotices", &mk__preferences__v1__list_notices_request__descriptor, &mk__preferences__v1__list_notices_response__descriptor },
 };
@@ -3027,10 +3200,11 @@ const unsigned mk__preferences__v1__preferences__method_indices_by_name[] = {
   2,        /* GetContacts */
   5,        /* GetNotificationStatus */
   0,        /* GetSettings */
-  9,        /* ListBokPadDevices */
+  10,        /* ListBokPadDevices */
   7,        /* ListInbox */
-  10,        /* ListNotices */
+  11,        /* ListNotices */
   6,        /* NotifyLogin */
+  9,        /* RegisterPushToken */
   3,        /* SaveContacts */
   1,        /* SaveSettings */
   4         /* SendInformative */
@@ -3042,7 +3216,7 @@ const ProtobufCServiceDescriptor mk__preferences__v1__preferences__descriptor =
   "Preferences",
   "Mk__Preferences__V1__Preferences",
   "mk.preferences.v1",
-  11,
+  12,
   mk__preferences__v1__preferences__method_descriptors,
   mk__preferences__v1__preferences__method_indices_by_name
 };
@@ -3118,13 +3292,21 @@ void mk__preferences__v1__preferences__ack_inbox(ProtobufCService *service,
   assert(service->descriptor == &mk__preferences__v1__preferences__descriptor);
   service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void mk__preferences__v1__preferences__register_push_token(ProtobufCService *service,
+                                                           const Mk__Preferences__V1__RegisterPushTokenRequest *input,
+                                                           Mk__Preferences__V1__RegisterPushTokenResponse_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &mk__preferences__v1__preferences__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void mk__preferences__v1__preferences__list_bok_pad_devices(ProtobufCService *service,
                                                             const Mk__Preferences__V1__ListBokPadDevicesRequest *input,
                                                             Mk__Preferences__V1__ListBokPadDevicesResponse_Closure closure,
                                                             void *closure_data)
 {
   assert(service->descriptor == &mk__preferences__v1__preferences__descriptor);
-  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void mk__preferences__v1__preferences__list_notices(ProtobufCService *service,
                                                     const Mk__Preferences__V1__ListNoticesRequest *input,
@@ -3132,7 +3314,7 @@ void mk__preferences__v1__preferences__list_notices(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &mk__preferences__v1__preferences__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void mk__preferences__v1__preferences__init (Mk__Preferences__V1__Preferences_Service *service,
                                              Mk__Preferences__V1__Preferences_ServiceDestroy destroy)

@@ -1402,6 +1402,186 @@ void   mk__registry__v1__list_means_response__free_unpacked
   assert(message->base.descriptor == &mk__registry__v1__list_means_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   mk__registry__v1__revoke_session_request__init
+                     (Mk__Registry__V1__RevokeSessionRequest         *message)
+{
+  static const Mk__Registry__V1__RevokeSessionRequest init_value = MK__REGISTRY__V1__REVOKE_SESSION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t mk__registry__v1__revoke_session_request__get_packed_size
+                     (const Mk__Registry__V1__RevokeSessionRequest *message)
+{
+  assert(message->base.descriptor == &mk__registry__v1__revoke_session_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t mk__registry__v1__revoke_session_request__pack
+                     (const Mk__Registry__V1__RevokeSessionRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &mk__registry__v1__revoke_session_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t mk__registry__v1__revoke_session_request__pack_to_buffer
+                     (const Mk__Registry__V1__RevokeSessionRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &mk__registry__v1__revoke_session_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Mk__Registry__V1__RevokeSessionRequest *
+       mk__registry__v1__revoke_session_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Mk__Registry__V1__RevokeSessionRequest *)
+     protobuf_c_message_unpack (&mk__registry__v1__revoke_session_request__descriptor,
+                                allocator, len, data);
+}
+void   mk__registry__v1__revoke_session_request__free_unpacked
+                     (Mk__Registry__V1__RevokeSessionRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &mk__registry__v1__revoke_session_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   mk__registry__v1__revoke_session_response__init
+                     (Mk__Registry__V1__RevokeSessionResponse         *message)
+{
+  static const Mk__Registry__V1__RevokeSessionResponse init_value = MK__REGISTRY__V1__REVOKE_SESSION_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t mk__registry__v1__revoke_session_response__get_packed_size
+                     (const Mk__Registry__V1__RevokeSessionResponse *message)
+{
+  assert(message->base.descriptor == &mk__registry__v1__revoke_session_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t mk__registry__v1__revoke_session_response__pack
+                     (const Mk__Registry__V1__RevokeSessionResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &mk__registry__v1__revoke_session_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t mk__registry__v1__revoke_session_response__pack_to_buffer
+                     (const Mk__Registry__V1__RevokeSessionResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &mk__registry__v1__revoke_session_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Mk__Registry__V1__RevokeSessionResponse *
+       mk__registry__v1__revoke_session_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Mk__Registry__V1__RevokeSessionResponse *)
+     protobuf_c_message_unpack (&mk__registry__v1__revoke_session_response__descriptor,
+                                allocator, len, data);
+}
+void   mk__registry__v1__revoke_session_response__free_unpacked
+                     (Mk__Registry__V1__RevokeSessionResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &mk__registry__v1__revoke_session_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   mk__registry__v1__is_session_revoked_request__init
+                     (Mk__Registry__V1__IsSessionRevokedRequest         *message)
+{
+  static const Mk__Registry__V1__IsSessionRevokedRequest init_value = MK__REGISTRY__V1__IS_SESSION_REVOKED_REQUEST__INIT;
+  *message = init_value;
+}
+size_t mk__registry__v1__is_session_revoked_request__get_packed_size
+                     (const Mk__Registry__V1__IsSessionRevokedRequest *message)
+{
+  assert(message->base.descriptor == &mk__registry__v1__is_session_revoked_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t mk__registry__v1__is_session_revoked_request__pack
+                     (const Mk__Registry__V1__IsSessionRevokedRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &mk__registry__v1__is_session_revoked_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t mk__registry__v1__is_session_revoked_request__pack_to_buffer
+                     (const Mk__Registry__V1__IsSessionRevokedRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &mk__registry__v1__is_session_revoked_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Mk__Registry__V1__IsSessionRevokedRequest *
+       mk__registry__v1__is_session_revoked_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Mk__Registry__V1__IsSessionRevokedRequest *)
+     protobuf_c_message_unpack (&mk__registry__v1__is_session_revoked_request__descriptor,
+                                allocator, len, data);
+}
+void   mk__registry__v1__is_session_revoked_request__free_unpacked
+                     (Mk__Registry__V1__IsSessionRevokedRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &mk__registry__v1__is_session_revoked_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   mk__registry__v1__is_session_revoked_response__init
+                     (Mk__Registry__V1__IsSessionRevokedResponse         *message)
+{
+  static const Mk__Registry__V1__IsSessionRevokedResponse init_value = MK__REGISTRY__V1__IS_SESSION_REVOKED_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t mk__registry__v1__is_session_revoked_response__get_packed_size
+                     (const Mk__Registry__V1__IsSessionRevokedResponse *message)
+{
+  assert(message->base.descriptor == &mk__registry__v1__is_session_revoked_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t mk__registry__v1__is_session_revoked_response__pack
+                     (const Mk__Registry__V1__IsSessionRevokedResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &mk__registry__v1__is_session_revoked_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t mk__registry__v1__is_session_revoked_response__pack_to_buffer
+                     (const Mk__Registry__V1__IsSessionRevokedResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &mk__registry__v1__is_session_revoked_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Mk__Registry__V1__IsSessionRevokedResponse *
+       mk__registry__v1__is_session_revoked_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Mk__Registry__V1__IsSessionRevokedResponse *)
+     protobuf_c_message_unpack (&mk__registry__v1__is_session_revoked_response__descriptor,
+                                allocator, len, data);
+}
+void   mk__registry__v1__is_session_revoked_response__free_unpacked
+                     (Mk__Registry__V1__IsSessionRevokedResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &mk__registry__v1__is_session_revoked_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor mk__registry__v1__device__field_descriptors[9] =
 {
   {
@@ -3191,6 +3371,197 @@ const ProtobufCMessageDescriptor mk__registry__v1__list_means_response__descript
   (ProtobufCMessageInit) mk__registry__v1__list_means_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor mk__registry__v1__revoke_session_request__field_descriptors[3] =
+{
+  {
+    "subject",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Registry__V1__RevokeSessionRequest, subject),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Registry__V1__RevokeSessionRequest, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "expires_at_unix_micros",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_INT64,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Registry__V1__RevokeSessionRequest, expires_at_unix_micros),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned mk__registry__v1__revoke_session_request__field_indices_by_name[] = {
+  2,   /* field[2] = expires_at_unix_micros */
+  1,   /* field[1] = session_id */
+  0,   /* field[0] = subject */
+};
+static const ProtobufCIntRange mk__registry__v1__revoke_session_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor mk__registry__v1__revoke_session_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "mk.registry.v1.RevokeSessionRequest",
+  "RevokeSessionRequest",
+  "Mk__Registry__V1__RevokeSessionRequest",
+  "mk.registry.v1",
+  sizeof(Mk__Registry__V1__RevokeSessionRequest),
+  3,
+  mk__registry__v1__revoke_session_request__field_descriptors,
+  mk__registry__v1__revoke_session_request__field_indices_by_name,
+  1,  mk__registry__v1__revoke_session_request__number_ranges,
+  (ProtobufCMessageInit) mk__registry__v1__revoke_session_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor mk__registry__v1__revoke_session_response__field_descriptors[1] =
+{
+  {
+    "revoked",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Registry__V1__RevokeSessionResponse, revoked),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned mk__registry__v1__revoke_session_response__field_indices_by_name[] = {
+  0,   /* field[0] = revoked */
+};
+static const ProtobufCIntRange mk__registry__v1__revoke_session_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor mk__registry__v1__revoke_session_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "mk.registry.v1.RevokeSessionResponse",
+  "RevokeSessionResponse",
+  "Mk__Registry__V1__RevokeSessionResponse",
+  "mk.registry.v1",
+  sizeof(Mk__Registry__V1__RevokeSessionResponse),
+  1,
+  mk__registry__v1__revoke_session_response__field_descriptors,
+  mk__registry__v1__revoke_session_response__field_indices_by_name,
+  1,  mk__registry__v1__revoke_session_response__number_ranges,
+  (ProtobufCMessageInit) mk__registry__v1__revoke_session_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor mk__registry__v1__is_session_revoked_request__field_descriptors[2] =
+{
+  {
+    "subject",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Registry__V1__IsSessionRevokedRequest, subject),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "session_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Registry__V1__IsSessionRevokedRequest, session_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned mk__registry__v1__is_session_revoked_request__field_indices_by_name[] = {
+  1,   /* field[1] = session_id */
+  0,   /* field[0] = subject */
+};
+static const ProtobufCIntRange mk__registry__v1__is_session_revoked_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor mk__registry__v1__is_session_revoked_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "mk.registry.v1.IsSessionRevokedRequest",
+  "IsSessionRevokedRequest",
+  "Mk__Registry__V1__IsSessionRevokedRequest",
+  "mk.registry.v1",
+  sizeof(Mk__Registry__V1__IsSessionRevokedRequest),
+  2,
+  mk__registry__v1__is_session_revoked_request__field_descriptors,
+  mk__registry__v1__is_session_revoked_request__field_indices_by_name,
+  1,  mk__registry__v1__is_session_revoked_request__number_ranges,
+  (ProtobufCMessageInit) mk__registry__v1__is_session_revoked_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor mk__registry__v1__is_session_revoked_response__field_descriptors[1] =
+{
+  {
+    "revoked",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Registry__V1__IsSessionRevokedResponse, revoked),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned mk__registry__v1__is_session_revoked_response__field_indices_by_name[] = {
+  0,   /* field[0] = revoked */
+};
+static const ProtobufCIntRange mk__registry__v1__is_session_revoked_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor mk__registry__v1__is_session_revoked_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "mk.registry.v1.IsSessionRevokedResponse",
+  "IsSessionRevokedResponse",
+  "Mk__Registry__V1__IsSessionRevokedResponse",
+  "mk.registry.v1",
+  sizeof(Mk__Registry__V1__IsSessionRevokedResponse),
+  1,
+  mk__registry__v1__is_session_revoked_response__field_descriptors,
+  mk__registry__v1__is_session_revoked_response__field_indices_by_name,
+  1,  mk__registry__v1__is_session_revoked_response__number_ranges,
+  (ProtobufCMessageInit) mk__registry__v1__is_session_revoked_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue mk__registry__v1__platform__enum_values_by_number[3] =
 {
   { "PLATFORM_UNSPECIFIED", "MK__REGISTRY__V1__PLATFORM__PLATFORM_UNSPECIFIED", 0 },
@@ -3355,7 +3726,7 @@ const ProtobufCEnumDescriptor mk__registry__v1__history_action__descriptor =
   mk__registry__v1__history_action__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor mk__registry__v1__device_registry__method_descriptors[13] =
+static const ProtobufCMethodDescriptor mk__registry__v1__device_registry__method_descriptors[15] =
 {
   { "StartPairing", &mk__registry__v1__start_pairing_request__descriptor, &mk__registry__v1__start_pairing_response__descriptor },
   { "GetPairing", &mk__registry__v1__get_pairing_request__descriptor, &mk__registry__v1__get_pairing_response__descriptor },
@@ -3370,18 +3741,22 @@ static const ProtobufCMethodDescriptor mk__registry__v1__device_registry__method
   { "ListMeans", &mk__registry__v1__list_means_request__descriptor, &mk__registry__v1__list_means_response__descriptor },
   { "IssueChallenge", &mk__registry__v1__issue_challenge_request__descriptor, &mk__registry__v1__issue_challenge_response__descriptor },
   { "VerifyDeviceSignature", &mk__registry__v1__verify_device_signature_request__descriptor, &mk__registry__v1__verify_device_signature_response__descriptor },
+  { "RevokeSession", &mk__registry__v1__revoke_session_request__descriptor, &mk__registry__v1__revoke_session_response__descriptor },
+  { "IsSessionRevoked", &mk__registry__v1__is_session_revoked_request__descriptor, &mk__registry__v1__is_session_revoked_response__descriptor },
 };
 const unsigned mk__registry__v1__device_registry__method_indices_by_name[] = {
   7,        /* CheckLastMeans */
   2,        /* CompletePairing */
   4,        /* GetDevice */
   1,        /* GetPairing */
+  14,        /* IsSessionRevoked */
   11,        /* IssueChallenge */
   8,        /* ListDeviceHistory */
   3,        /* ListDevices */
   10,        /* ListMeans */
   9,        /* RecordUse */
   5,        /* RenameDevice */
+  13,        /* RevokeSession */
   0,        /* StartPairing */
   6,        /* UnpairDevice */
   12         /* VerifyDeviceSignature */
@@ -3393,7 +3768,7 @@ const ProtobufCServiceDescriptor mk__registry__v1__device_registry__descriptor =
   "DeviceRegistry",
   "Mk__Registry__V1__DeviceRegistry",
   "mk.registry.v1",
-  13,
+  15,
   mk__registry__v1__device_registry__method_descriptors,
   mk__registry__v1__device_registry__method_indices_by_name
 };
@@ -3500,6 +3875,22 @@ void mk__registry__v1__device_registry__verify_device_signature(ProtobufCService
 {
   assert(service->descriptor == &mk__registry__v1__device_registry__descriptor);
   service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void mk__registry__v1__device_registry__revoke_session(ProtobufCService *service,
+                                                       const Mk__Registry__V1__RevokeSessionRequest *input,
+                                                       Mk__Registry__V1__RevokeSessionResponse_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &mk__registry__v1__device_registry__descriptor);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void mk__registry__v1__device_registry__is_session_revoked(ProtobufCService *service,
+                                                           const Mk__Registry__V1__IsSessionRevokedRequest *input,
+                                                           Mk__Registry__V1__IsSessionRevokedResponse_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &mk__registry__v1__device_registry__descriptor);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void mk__registry__v1__device_registry__init (Mk__Registry__V1__DeviceRegistry_Service *service,
                                               Mk__Registry__V1__DeviceRegistry_ServiceDestroy destroy)

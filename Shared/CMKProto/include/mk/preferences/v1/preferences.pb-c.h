@@ -39,6 +39,8 @@ typedef struct Mk__Preferences__V1__ListInboxRequest Mk__Preferences__V1__ListIn
 typedef struct Mk__Preferences__V1__ListInboxResponse Mk__Preferences__V1__ListInboxResponse;
 typedef struct Mk__Preferences__V1__AckInboxRequest Mk__Preferences__V1__AckInboxRequest;
 typedef struct Mk__Preferences__V1__AckInboxResponse Mk__Preferences__V1__AckInboxResponse;
+typedef struct Mk__Preferences__V1__RegisterPushTokenRequest Mk__Preferences__V1__RegisterPushTokenRequest;
+typedef struct Mk__Preferences__V1__RegisterPushTokenResponse Mk__Preferences__V1__RegisterPushTokenResponse;
 typedef struct Mk__Preferences__V1__ListBokPadDevicesRequest Mk__Preferences__V1__ListBokPadDevicesRequest;
 typedef struct Mk__Preferences__V1__ListBokPadDevicesResponse Mk__Preferences__V1__ListBokPadDevicesResponse;
 typedef struct Mk__Preferences__V1__NoticeEntry Mk__Preferences__V1__NoticeEntry;
@@ -657,6 +659,44 @@ struct  Mk__Preferences__V1__AckInboxResponse
 
 
 /*
+ * Registers the push token a key's app received from its platform's push service, so new inbox
+ * messages wake the app (when the service has push on). The wake-up carries nothing but the
+ * token it is addressed to.
+ */
+struct  Mk__Preferences__V1__RegisterPushTokenRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The key's owner.
+   */
+  char *subject;
+  /*
+   * The key.
+   */
+  char *device_id;
+  /*
+   * The token: 1 to 4096 characters of A-Z, a-z, 0-9 and . _ : ~ -; empty removes it.
+   */
+  char *push_token;
+};
+#define MK__PREFERENCES__V1__REGISTER_PUSH_TOKEN_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&mk__preferences__v1__register_push_token_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * The registration.
+ */
+struct  Mk__Preferences__V1__RegisterPushTokenResponse
+{
+  ProtobufCMessage base;
+};
+#define MK__PREFERENCES__V1__REGISTER_PUSH_TOKEN_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&mk__preferences__v1__register_push_token_response__descriptor) \
+     }
+
+
+/*
  * Lists the keys with BOK-pad on (for the BOK service).
  */
 struct  Mk__Preferences__V1__ListBokPadDevicesRequest
@@ -1211,6 +1251,44 @@ Mk__Preferences__V1__AckInboxResponse *
 void   mk__preferences__v1__ack_inbox_response__free_unpacked
                      (Mk__Preferences__V1__AckInboxResponse *message,
                       ProtobufCAllocator *allocator);
+/* Mk__Preferences__V1__RegisterPushTokenRequest methods */
+void   mk__preferences__v1__register_push_token_request__init
+                     (Mk__Preferences__V1__RegisterPushTokenRequest         *message);
+size_t mk__preferences__v1__register_push_token_request__get_packed_size
+                     (const Mk__Preferences__V1__RegisterPushTokenRequest   *message);
+size_t mk__preferences__v1__register_push_token_request__pack
+                     (const Mk__Preferences__V1__RegisterPushTokenRequest   *message,
+                      uint8_t             *out);
+size_t mk__preferences__v1__register_push_token_request__pack_to_buffer
+                     (const Mk__Preferences__V1__RegisterPushTokenRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Mk__Preferences__V1__RegisterPushTokenRequest *
+       mk__preferences__v1__register_push_token_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   mk__preferences__v1__register_push_token_request__free_unpacked
+                     (Mk__Preferences__V1__RegisterPushTokenRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Mk__Preferences__V1__RegisterPushTokenResponse methods */
+void   mk__preferences__v1__register_push_token_response__init
+                     (Mk__Preferences__V1__RegisterPushTokenResponse         *message);
+size_t mk__preferences__v1__register_push_token_response__get_packed_size
+                     (const Mk__Preferences__V1__RegisterPushTokenResponse   *message);
+size_t mk__preferences__v1__register_push_token_response__pack
+                     (const Mk__Preferences__V1__RegisterPushTokenResponse   *message,
+                      uint8_t             *out);
+size_t mk__preferences__v1__register_push_token_response__pack_to_buffer
+                     (const Mk__Preferences__V1__RegisterPushTokenResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Mk__Preferences__V1__RegisterPushTokenResponse *
+       mk__preferences__v1__register_push_token_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   mk__preferences__v1__register_push_token_response__free_unpacked
+                     (Mk__Preferences__V1__RegisterPushTokenResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Mk__Preferences__V1__ListBokPadDevicesRequest methods */
 void   mk__preferences__v1__list_bok_pad_devices_request__init
                      (Mk__Preferences__V1__ListBokPadDevicesRequest         *message);
@@ -1380,6 +1458,12 @@ typedef void (*Mk__Preferences__V1__AckInboxRequest_Closure)
 typedef void (*Mk__Preferences__V1__AckInboxResponse_Closure)
                  (const Mk__Preferences__V1__AckInboxResponse *message,
                   void *closure_data);
+typedef void (*Mk__Preferences__V1__RegisterPushTokenRequest_Closure)
+                 (const Mk__Preferences__V1__RegisterPushTokenRequest *message,
+                  void *closure_data);
+typedef void (*Mk__Preferences__V1__RegisterPushTokenResponse_Closure)
+                 (const Mk__Preferences__V1__RegisterPushTokenResponse *message,
+                  void *closure_data);
 typedef void (*Mk__Preferences__V1__ListBokPadDevicesRequest_Closure)
                  (const Mk__Preferences__V1__ListBokPadDevicesRequest *message,
                   void *closure_data);
@@ -1438,6 +1522,10 @@ struct Mk__Preferences__V1__Preferences_Service
                     const Mk__Preferences__V1__AckInboxRequest *input,
                     Mk__Preferences__V1__AckInboxResponse_Closure closure,
                     void *closure_data);
+  void (*register_push_token)(Mk__Preferences__V1__Preferences_Service *service,
+                              const Mk__Preferences__V1__RegisterPushTokenRequest *input,
+                              Mk__Preferences__V1__RegisterPushTokenResponse_Closure closure,
+                              void *closure_data);
   void (*list_bok_pad_devices)(Mk__Preferences__V1__Preferences_Service *service,
                                const Mk__Preferences__V1__ListBokPadDevicesRequest *input,
                                Mk__Preferences__V1__ListBokPadDevicesResponse_Closure closure,
@@ -1463,6 +1551,7 @@ void mk__preferences__v1__preferences__init (Mk__Preferences__V1__Preferences_Se
       function_prefix__ ## notify_login,\
       function_prefix__ ## list_inbox,\
       function_prefix__ ## ack_inbox,\
+      function_prefix__ ## register_push_token,\
       function_prefix__ ## list_bok_pad_devices,\
       function_prefix__ ## list_notices  }
 void mk__preferences__v1__preferences__get_settings(ProtobufCService *service,
@@ -1501,6 +1590,10 @@ void mk__preferences__v1__preferences__ack_inbox(ProtobufCService *service,
                                                  const Mk__Preferences__V1__AckInboxRequest *input,
                                                  Mk__Preferences__V1__AckInboxResponse_Closure closure,
                                                  void *closure_data);
+void mk__preferences__v1__preferences__register_push_token(ProtobufCService *service,
+                                                           const Mk__Preferences__V1__RegisterPushTokenRequest *input,
+                                                           Mk__Preferences__V1__RegisterPushTokenResponse_Closure closure,
+                                                           void *closure_data);
 void mk__preferences__v1__preferences__list_bok_pad_devices(ProtobufCService *service,
                                                             const Mk__Preferences__V1__ListBokPadDevicesRequest *input,
                                                             Mk__Preferences__V1__ListBokPadDevicesResponse_Closure closure,
@@ -1539,6 +1632,8 @@ extern const ProtobufCMessageDescriptor mk__preferences__v1__list_inbox_request_
 extern const ProtobufCMessageDescriptor mk__preferences__v1__list_inbox_response__descriptor;
 extern const ProtobufCMessageDescriptor mk__preferences__v1__ack_inbox_request__descriptor;
 extern const ProtobufCMessageDescriptor mk__preferences__v1__ack_inbox_response__descriptor;
+extern const ProtobufCMessageDescriptor mk__preferences__v1__register_push_token_request__descriptor;
+extern const ProtobufCMessageDescriptor mk__preferences__v1__register_push_token_response__descriptor;
 extern const ProtobufCMessageDescriptor mk__preferences__v1__list_bok_pad_devices_request__descriptor;
 extern const ProtobufCMessageDescriptor mk__preferences__v1__list_bok_pad_devices_response__descriptor;
 extern const ProtobufCMessageDescriptor mk__preferences__v1__notice_entry__descriptor;

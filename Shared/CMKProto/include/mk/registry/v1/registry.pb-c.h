@@ -46,6 +46,10 @@ typedef struct Mk__Registry__V1__VerifyDeviceSignatureResponse Mk__Registry__V1_
 typedef struct Mk__Registry__V1__ListMeansRequest Mk__Registry__V1__ListMeansRequest;
 typedef struct Mk__Registry__V1__KnownMeans Mk__Registry__V1__KnownMeans;
 typedef struct Mk__Registry__V1__ListMeansResponse Mk__Registry__V1__ListMeansResponse;
+typedef struct Mk__Registry__V1__RevokeSessionRequest Mk__Registry__V1__RevokeSessionRequest;
+typedef struct Mk__Registry__V1__RevokeSessionResponse Mk__Registry__V1__RevokeSessionResponse;
+typedef struct Mk__Registry__V1__IsSessionRevokedRequest Mk__Registry__V1__IsSessionRevokedRequest;
+typedef struct Mk__Registry__V1__IsSessionRevokedResponse Mk__Registry__V1__IsSessionRevokedResponse;
 
 
 /* --- enums --- */
@@ -866,6 +870,85 @@ struct  Mk__Registry__V1__ListMeansResponse
     , 0,NULL }
 
 
+/*
+ * Records that a citizen's portal session was signed out, so that every gateway replica refuses
+ * its cookie from now on, even a copy of it.
+ */
+struct  Mk__Registry__V1__RevokeSessionRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The citizen the session belongs to.
+   */
+  char *subject;
+  /*
+   * The session's id (a UUID the gateway put in the sealed session cookie at sign-in).
+   */
+  char *session_id;
+  /*
+   * When the session would end anyway (its absolute timeout); the record is kept until then and
+   * purged afterwards. Must be after 1970 and at most 8 days from now; a time already past
+   * records nothing (the session is over).
+   */
+  int64_t expires_at_unix_micros;
+};
+#define MK__REGISTRY__V1__REVOKE_SESSION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&mk__registry__v1__revoke_session_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
+
+
+/*
+ * The revocation is recorded (also when it already was: revoking is idempotent).
+ */
+struct  Mk__Registry__V1__RevokeSessionResponse
+{
+  ProtobufCMessage base;
+  /*
+   * True when this call recorded the revocation; false when it already was, or had expired.
+   */
+  protobuf_c_boolean revoked;
+};
+#define MK__REGISTRY__V1__REVOKE_SESSION_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&mk__registry__v1__revoke_session_response__descriptor) \
+    , 0 }
+
+
+/*
+ * Asks whether a citizen's session was signed out.
+ */
+struct  Mk__Registry__V1__IsSessionRevokedRequest
+{
+  ProtobufCMessage base;
+  /*
+   * The citizen the session belongs to; another citizen's revoked id does not count.
+   */
+  char *subject;
+  /*
+   * The session's id.
+   */
+  char *session_id;
+};
+#define MK__REGISTRY__V1__IS_SESSION_REVOKED_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&mk__registry__v1__is_session_revoked_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Whether the session was signed out.
+ */
+struct  Mk__Registry__V1__IsSessionRevokedResponse
+{
+  ProtobufCMessage base;
+  /*
+   * True when the citizen's session with this id was revoked and has not yet expired.
+   */
+  protobuf_c_boolean revoked;
+};
+#define MK__REGISTRY__V1__IS_SESSION_REVOKED_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&mk__registry__v1__is_session_revoked_response__descriptor) \
+    , 0 }
+
+
 /* Mk__Registry__V1__Device methods */
 void   mk__registry__v1__device__init
                      (Mk__Registry__V1__Device         *message);
@@ -1455,6 +1538,82 @@ Mk__Registry__V1__ListMeansResponse *
 void   mk__registry__v1__list_means_response__free_unpacked
                      (Mk__Registry__V1__ListMeansResponse *message,
                       ProtobufCAllocator *allocator);
+/* Mk__Registry__V1__RevokeSessionRequest methods */
+void   mk__registry__v1__revoke_session_request__init
+                     (Mk__Registry__V1__RevokeSessionRequest         *message);
+size_t mk__registry__v1__revoke_session_request__get_packed_size
+                     (const Mk__Registry__V1__RevokeSessionRequest   *message);
+size_t mk__registry__v1__revoke_session_request__pack
+                     (const Mk__Registry__V1__RevokeSessionRequest   *message,
+                      uint8_t             *out);
+size_t mk__registry__v1__revoke_session_request__pack_to_buffer
+                     (const Mk__Registry__V1__RevokeSessionRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Mk__Registry__V1__RevokeSessionRequest *
+       mk__registry__v1__revoke_session_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   mk__registry__v1__revoke_session_request__free_unpacked
+                     (Mk__Registry__V1__RevokeSessionRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Mk__Registry__V1__RevokeSessionResponse methods */
+void   mk__registry__v1__revoke_session_response__init
+                     (Mk__Registry__V1__RevokeSessionResponse         *message);
+size_t mk__registry__v1__revoke_session_response__get_packed_size
+                     (const Mk__Registry__V1__RevokeSessionResponse   *message);
+size_t mk__registry__v1__revoke_session_response__pack
+                     (const Mk__Registry__V1__RevokeSessionResponse   *message,
+                      uint8_t             *out);
+size_t mk__registry__v1__revoke_session_response__pack_to_buffer
+                     (const Mk__Registry__V1__RevokeSessionResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Mk__Registry__V1__RevokeSessionResponse *
+       mk__registry__v1__revoke_session_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   mk__registry__v1__revoke_session_response__free_unpacked
+                     (Mk__Registry__V1__RevokeSessionResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Mk__Registry__V1__IsSessionRevokedRequest methods */
+void   mk__registry__v1__is_session_revoked_request__init
+                     (Mk__Registry__V1__IsSessionRevokedRequest         *message);
+size_t mk__registry__v1__is_session_revoked_request__get_packed_size
+                     (const Mk__Registry__V1__IsSessionRevokedRequest   *message);
+size_t mk__registry__v1__is_session_revoked_request__pack
+                     (const Mk__Registry__V1__IsSessionRevokedRequest   *message,
+                      uint8_t             *out);
+size_t mk__registry__v1__is_session_revoked_request__pack_to_buffer
+                     (const Mk__Registry__V1__IsSessionRevokedRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Mk__Registry__V1__IsSessionRevokedRequest *
+       mk__registry__v1__is_session_revoked_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   mk__registry__v1__is_session_revoked_request__free_unpacked
+                     (Mk__Registry__V1__IsSessionRevokedRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Mk__Registry__V1__IsSessionRevokedResponse methods */
+void   mk__registry__v1__is_session_revoked_response__init
+                     (Mk__Registry__V1__IsSessionRevokedResponse         *message);
+size_t mk__registry__v1__is_session_revoked_response__get_packed_size
+                     (const Mk__Registry__V1__IsSessionRevokedResponse   *message);
+size_t mk__registry__v1__is_session_revoked_response__pack
+                     (const Mk__Registry__V1__IsSessionRevokedResponse   *message,
+                      uint8_t             *out);
+size_t mk__registry__v1__is_session_revoked_response__pack_to_buffer
+                     (const Mk__Registry__V1__IsSessionRevokedResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Mk__Registry__V1__IsSessionRevokedResponse *
+       mk__registry__v1__is_session_revoked_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   mk__registry__v1__is_session_revoked_response__free_unpacked
+                     (Mk__Registry__V1__IsSessionRevokedResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Mk__Registry__V1__Device_Closure)
@@ -1550,6 +1709,18 @@ typedef void (*Mk__Registry__V1__KnownMeans_Closure)
 typedef void (*Mk__Registry__V1__ListMeansResponse_Closure)
                  (const Mk__Registry__V1__ListMeansResponse *message,
                   void *closure_data);
+typedef void (*Mk__Registry__V1__RevokeSessionRequest_Closure)
+                 (const Mk__Registry__V1__RevokeSessionRequest *message,
+                  void *closure_data);
+typedef void (*Mk__Registry__V1__RevokeSessionResponse_Closure)
+                 (const Mk__Registry__V1__RevokeSessionResponse *message,
+                  void *closure_data);
+typedef void (*Mk__Registry__V1__IsSessionRevokedRequest_Closure)
+                 (const Mk__Registry__V1__IsSessionRevokedRequest *message,
+                  void *closure_data);
+typedef void (*Mk__Registry__V1__IsSessionRevokedResponse_Closure)
+                 (const Mk__Registry__V1__IsSessionRevokedResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -1609,6 +1780,14 @@ struct Mk__Registry__V1__DeviceRegistry_Service
                                   const Mk__Registry__V1__VerifyDeviceSignatureRequest *input,
                                   Mk__Registry__V1__VerifyDeviceSignatureResponse_Closure closure,
                                   void *closure_data);
+  void (*revoke_session)(Mk__Registry__V1__DeviceRegistry_Service *service,
+                         const Mk__Registry__V1__RevokeSessionRequest *input,
+                         Mk__Registry__V1__RevokeSessionResponse_Closure closure,
+                         void *closure_data);
+  void (*is_session_revoked)(Mk__Registry__V1__DeviceRegistry_Service *service,
+                             const Mk__Registry__V1__IsSessionRevokedRequest *input,
+                             Mk__Registry__V1__IsSessionRevokedResponse_Closure closure,
+                             void *closure_data);
 };
 typedef void (*Mk__Registry__V1__DeviceRegistry_ServiceDestroy)(Mk__Registry__V1__DeviceRegistry_Service *);
 void mk__registry__v1__device_registry__init (Mk__Registry__V1__DeviceRegistry_Service *service,
@@ -1629,7 +1808,9 @@ void mk__registry__v1__device_registry__init (Mk__Registry__V1__DeviceRegistry_S
       function_prefix__ ## record_use,\
       function_prefix__ ## list_means,\
       function_prefix__ ## issue_challenge,\
-      function_prefix__ ## verify_device_signature  }
+      function_prefix__ ## verify_device_signature,\
+      function_prefix__ ## revoke_session,\
+      function_prefix__ ## is_session_revoked  }
 void mk__registry__v1__device_registry__start_pairing(ProtobufCService *service,
                                                       const Mk__Registry__V1__StartPairingRequest *input,
                                                       Mk__Registry__V1__StartPairingResponse_Closure closure,
@@ -1682,6 +1863,14 @@ void mk__registry__v1__device_registry__verify_device_signature(ProtobufCService
                                                                 const Mk__Registry__V1__VerifyDeviceSignatureRequest *input,
                                                                 Mk__Registry__V1__VerifyDeviceSignatureResponse_Closure closure,
                                                                 void *closure_data);
+void mk__registry__v1__device_registry__revoke_session(ProtobufCService *service,
+                                                       const Mk__Registry__V1__RevokeSessionRequest *input,
+                                                       Mk__Registry__V1__RevokeSessionResponse_Closure closure,
+                                                       void *closure_data);
+void mk__registry__v1__device_registry__is_session_revoked(ProtobufCService *service,
+                                                           const Mk__Registry__V1__IsSessionRevokedRequest *input,
+                                                           Mk__Registry__V1__IsSessionRevokedResponse_Closure closure,
+                                                           void *closure_data);
 
 /* --- descriptors --- */
 
@@ -1721,6 +1910,10 @@ extern const ProtobufCMessageDescriptor mk__registry__v1__verify_device_signatur
 extern const ProtobufCMessageDescriptor mk__registry__v1__list_means_request__descriptor;
 extern const ProtobufCMessageDescriptor mk__registry__v1__known_means__descriptor;
 extern const ProtobufCMessageDescriptor mk__registry__v1__list_means_response__descriptor;
+extern const ProtobufCMessageDescriptor mk__registry__v1__revoke_session_request__descriptor;
+extern const ProtobufCMessageDescriptor mk__registry__v1__revoke_session_response__descriptor;
+extern const ProtobufCMessageDescriptor mk__registry__v1__is_session_revoked_request__descriptor;
+extern const ProtobufCMessageDescriptor mk__registry__v1__is_session_revoked_response__descriptor;
 extern const ProtobufCServiceDescriptor mk__registry__v1__device_registry__descriptor;
 
 PROTOBUF_C__END_DECLS

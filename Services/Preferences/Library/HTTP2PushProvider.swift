@@ -1,0 +1,112 @@
+internal import AsyncHTTPClient
+public import Foundation
+internal import NIOCore
+internal import NIOHTTP1
+internal import NIOPosix
+internal import NIOSSL
+
+/// APNs-style wake-ups over HTTP/2 (TLS with ALPN `h2`) through AsyncHTTPClient:
+/// `POST <PUSH_URL><push token>` with `authorization: bearer …`, `apns-push-type: background`,
+/// `apns-priority: 5`, `apns-id: <wake-up id>` and the body `{"aps":{"content-available":1}}` —
+/// a silent "you have mail" that makes the app read its inbox through the gateway.
+///
+/// 2xx is sent; 5xx, 408, 429, timeouts and connection failures are retried; 410, and 400 or 404
+/// whose reason names a bad or unregistered token (`BadDeviceToken`, `Unregistered`,
+/// `DeviceTokenNotForTopic`, `UNREGISTERED`), mean the token is dead; any other 4xx fails the
+/// wake-up. Owns its HTTP client: call ``shutdown()`` once no wake-up is in flight.
+public final class HTTP2PushProvider: PushProvider {
+    /// The silent body: nothing about the message, the citizen or the key.
+    static let body = Array(#"{"aps":{"content-available":1}}"#.utf8)
+    /// Provider reasons (APNs and FCM spellings) that mean the token will never work again.
+    static let deadTokenReasons: Set<String> = ["BadDeviceToken", "Unregistered", "DeviceTokenNotForTopic", "UNREGISTERED"]
+
+    private let configuration: PushConfiguration
+    private let client: HTTPClient
+
+    /// Creates a provider with its own HTTP client (HTTP/2 negotiated by ALPN, no redirects).
+    public init(configuration: PushConfiguration) {
+        self.configuration = configuration
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        if let roots = configuration.trustRoots { tls.trustRoots = .certificates(roots) }
+        var clientConfiguration = HTTPClient.Configuration(
+            tlsConfiguration: tls, redirectConfiguration: .disallow,
+            timeout: HTTPClient.Configuration.Timeout(connect: .milliseconds(Self.milliseconds(configuration.timeout))))
+        clientConfiguration.httpVersion = .automatic
+        client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: clientConfiguration)
+    }
+
+    /// Closes the client's connections.
+    public func shutdown() async throws {
+        try await client.shutdown()
+    }
+
+    /// Posts one silent wake-up to `pushToken`.
+    public func wake(pushToken: String, wakeupID: UUID) async -> PushOutcome {
+        var request = HTTPClientRequest(url: configuration.url + pushToken)
+        request.method = .POST
+        request.headers.add(name: "authorization", value: "bearer \(configuration.credential)")
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "apns-push-type", value: "background")
+        request.headers.add(name: "apns-priority", value: "5")
+        request.headers.add(name: "apns-id", value: wakeupID.uuidString.lowercased())
+        if let topic = configuration.topic { request.headers.add(name: "apns-topic", value: topic) }
+        request.body = .bytes(ByteBuffer(bytes: Self.body))
+        let status: UInt
+        let answer: ByteBuffer
+        do {
+            let deadline = NIODeadline.now() + .milliseconds(Self.milliseconds(configuration.timeout))
+            let response = try await client.execute(request, deadline: deadline)
+            status = response.status.code
+            answer = try await response.body.collect(upTo: 4096)
+        } catch {
+            // The error's description may quote the URL, which holds the token: name its kind only.
+            return .retry(reason: "push provider unreachable: \(Self.kind(of: error))")
+        }
+        let reason = Self.reason(in: answer)
+        let explained = reason.map { " (\($0))" } ?? ""
+        switch status {
+        case 200...299:
+            return .sent
+        case 408, 429, 500...599:
+            return .retry(reason: "push provider answered HTTP \(status)\(explained)")
+        case 410:
+            return .tokenInvalid(reason: "push provider answered HTTP 410: the token is no longer registered\(explained)")
+        case 400...499:
+            if status == 400 || status == 404, let reason, Self.deadTokenReasons.contains(reason) {
+                return .tokenInvalid(reason: "push provider answered HTTP \(status): the token is invalid\(explained)")
+            }
+            return .failed(reason: "push provider refused the wake-up: HTTP \(status)\(explained)")
+        default:
+            return .retry(reason: "push provider answered HTTP \(status)")
+        }
+    }
+
+    /// The provider's `reason` (APNs) or `error.status` (FCM) when it is a plain word: the only
+    /// part of an answer kept, so nothing the provider echoes (such as the token) is recorded.
+    static func reason(in answer: ByteBuffer) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(answer.readableBytesView)) as? [String: Any]
+        else { return nil }
+        let candidate = (object["reason"] as? String) ?? ((object["error"] as? [String: Any])?["status"] as? String)
+        guard let candidate, (1...64).contains(candidate.count),
+            candidate.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || $0 == "_") })
+        else { return nil }
+        return candidate
+    }
+
+    /// A short, token-free name for a failed request.
+    static func kind(of error: any Error) -> String {
+        if let error = error as? HTTPClientError {
+            if [.deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout].contains(error) { return "timeout" }
+            return error == .remoteConnectionClosed ? "connection closed" : "request failed"
+        }
+        if error is NIOSSLError || error is BoringSSLError { return "TLS failed" }
+        if error is NIOConnectionError || error is IOError { return "connection failed" }
+        return "request failed"
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import MKContracts
+import MKMessages
+import MKPostgres
+import MKRPC
+import MKTestSupport
+import Preferences
+import Testing
+
+/// The per-authority hourly quota spread over slot rows: exact for sequential calls, bounded
+/// overshoot (at most slots − 1) for concurrent ones, nothing stored for a refused call.
+@Suite("Authority quota")
+struct QuotaTests {
+    @Test func sequentialSendsStopExactlyAtTheQuotaAcrossSlots() async throws {
+        try await PreferencesFixture.with(quotaPerHour: 20, quotaSlots: 4) { fixture in
+            for index in 0..<20 {
+                let subject = PreferencesFixture.newSubject()
+                _ = try await fixture.send(PreferencesFixture.informative(subject, key: "n\(index)"))
+            }
+            let before = try await fixture.snapshot()
+            let error = await rpcError {
+                try await fixture.send(PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "n20"))
+            }
+            #expect(error?.code == .resourceExhausted)
+            #expect(error?.message.contains("20") == true)
+            #expect(try await fixture.snapshot() == before)
+            let slots = try await fixture.database.query(
+                "SELECT slot, used FROM authority_quota WHERE authority_id = 'ossz'"
+            ).decode((Int16, Int32).self)
+            #expect(slots.count > 1, "20 random draws over 4 slots used only \(slots)")
+            #expect(slots.allSatisfy { (0..<4).contains($0.0) })
+            #expect(slots.map { Int($0.1) }.reduce(0, +) == 20)
+        }
+    }
+
+    @Test func concurrentSendsNearTheQuotaOvershootAtMostSlotsMinusOneAndStoreEachAcceptedOnce() async throws {
+        let quota = 10
+        let slots = 4
+        let attempts = 60
+        try await PreferencesFixture.with(quotaPerHour: quota, quotaSlots: slots) { fixture in
+            let outcomes = try await withThrowingTaskGroup(of: (String, String?).self) { group in
+                for index in 0..<attempts {
+                    group.addTask {
+                        let key = "c\(index)"
+                        do {
+                            let answer = try await fixture.send(
+                                PreferencesFixture.informative(PreferencesFixture.newSubject(), key: key))
+                            return (key, answer.notificationId)
+                        } catch let error as RPCError {
+                            #expect(error.code == .resourceExhausted, "\(error)")
+                            return (key, nil)
+                        }
+                    }
+                }
+                return try await group.reduce(into: [String: String?]()) { $0[$1.0] = $1.1 }
+            }
+            let accepted = outcomes.compactMapValues { $0 }
+            // A refusal counts only committed notifications, so the quota is always reached.
+            #expect(accepted.count >= quota)
+            #expect(accepted.count <= quota + slots - 1, "accepted \(accepted.count)")
+            let stored = try await fixture.database.query(
+                "SELECT idempotency_key, id FROM notification WHERE authority_id = 'ossz'"
+            ).decode((String, UUID).self)
+            let storedPairs = stored.map { "\($0.0) \($0.1.uuidString.lowercased())" }.sorted()
+            #expect(storedPairs == accepted.map { "\($0.key) \($0.value.lowercased())" }.sorted())
+            // Refused calls left no count behind.
+            let used = try await fixture.database.query(
+                "SELECT coalesce(sum(used), 0)::bigint FROM authority_quota WHERE authority_id = 'ossz'"
+            ).single(Int64.self)
+            #expect(used == Int64(accepted.count))
+        }
+    }
+
+    @Test func oneSlotEnforcesTheQuotaExactlyUnderConcurrency() async throws {
+        try await PreferencesFixture.with(quotaPerHour: 5, quotaSlots: 1) { fixture in
+            let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for index in 0..<30 {
+                    group.addTask {
+                        do {
+                            _ = try await fixture.send(
+                                PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "s\(index)"))
+                            return true
+                        } catch let error as RPCError where error.code == .resourceExhausted {
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(accepted == 5)
+            let stored = try await fixture.database.query(
+                "SELECT count(*) FROM notification WHERE authority_id = 'ossz'"
+            ).single(Int64.self)
+            #expect(stored == 5)
+        }
+    }
+}
