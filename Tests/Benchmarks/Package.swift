@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", exact: "0.2.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Code generated once by protoc (protoc-gen-swift, protoc-gen-grpc-swift-2) from the same
@@ -37,20 +38,32 @@ let package = Package(
             path: "Sources/BenchProtos",
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
+        // libargon2 itself, for timing one hash outside the BOK service (the Argon2id limit).
+        .systemLibrary(
+            name: "BenchArgon2",
+            path: "Sources/BenchArgon2",
+            pkgConfig: "libargon2",
+            providers: [.apt(["libargon2-dev"])]
+        ),
         .executableTarget(
             name: "mk-bench",
             dependencies: [
                 "BenchProtos",
+                "BenchArgon2",
                 .product(name: "MKMessages", package: "mobilni-klic"),
                 .product(name: "MKRPC", package: "mobilni-klic"),
                 .product(name: "MKPostgres", package: "mobilni-klic"),
                 .product(name: "MKContracts", package: "mobilni-klic"),
                 .product(name: "DeviceRegistry", package: "mobilni-klic"),
+                .product(name: "MKEvents", package: "mobilni-klic"),
+                .product(name: "Preferences", package: "mobilni-klic"),
+                .product(name: "Bok", package: "mobilni-klic"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "GRPCCore", package: "grpc-swift-2"),
                 .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
                 .product(name: "GRPCNIOTransportHTTP2Posix", package: "grpc-swift-nio-transport"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -2,7 +2,7 @@ import Foundation
 
 /// `mk-bench`: the benchmarks of issue 8, printed as one Markdown table on standard output.
 ///
-///     mk-bench [codec] [rpc] [db] [--rounds N] [--slice-ms MS]
+///     mk-bench [codec] [rpc] [db] [bok] [scale] [--rounds N] [--slice-ms MS]
 ///     mk-bench profile-codec ours|theirs device|list|settings ITERATIONS   (for a profiler)
 ///     mk-bench profile-rpc ours|grpc|nio echo|list CONCURRENCY SECONDS
 ///
@@ -42,13 +42,13 @@ struct MKBench {
         var iterator = arguments.makeIterator()
         while let argument = iterator.next() {
             switch argument {
-            case "codec", "rpc", "db": sections.append(argument)
+            case "codec", "rpc", "db", "bok", "scale": sections.append(argument)
             case "--rounds": rounds = try positive(iterator.next(), argument)
             case "--slice-ms": sliceMilliseconds = try positive(iterator.next(), argument)
             default: throw BenchError("unknown argument \(argument)")
             }
         }
-        if sections.isEmpty { sections = ["codec", "rpc", "db"] }
+        if sections.isEmpty { sections = ["codec", "rpc", "db", "bok", "scale"] }
         let slice = Duration.milliseconds(sliceMilliseconds)
         let environment = ProcessInfo.processInfo.environment
 
@@ -70,6 +70,24 @@ struct MKBench {
                     rounds: rounds, slice: slice * 2, clientCounts: [1, 16])
             } else {
                 notes.append("Database rows not measured: MK_BENCH_DATABASE_URL / MK_BENCH_PGBENCH_ARGS unset.")
+            }
+        }
+        if sections.contains("bok") {
+            if let url = environment["MK_BENCH_DATABASE_URL"] {
+                rows += try await BokBenchmark.run(adminURL: url, rounds: rounds, slice: slice)
+            } else {
+                notes.append("BOK rows not measured: MK_BENCH_DATABASE_URL unset.")
+            }
+        }
+        if sections.contains("scale") {
+            if let url = environment["MK_BENCH_DATABASE_URL"], let pgbench = environment["MK_BENCH_PGBENCH_ARGS"] {
+                let scale = try await ScaleBenchmark.run(
+                    options: .init(adminURL: url, pgbenchArguments: pgbench.split(separator: " ").map(String.init)),
+                    rounds: rounds, slice: slice)
+                rows += scale.rows
+                notes += scale.notes
+            } else {
+                notes.append("Scale rows not measured: MK_BENCH_DATABASE_URL / MK_BENCH_PGBENCH_ARGS unset.")
             }
         }
         let elapsed = Date().timeIntervalSince(started)

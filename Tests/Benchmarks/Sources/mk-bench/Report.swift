@@ -124,6 +124,11 @@ func formatCount(_ value: Double) -> String {
     return String(result.reversed())
 }
 
+/// A rate: one decimal below 100 (BOK verifications, privacyIDEA), whole numbers above.
+func formatRate(_ value: Double) -> String {
+    value.isFinite && value < 100 ? String((value * 10).rounded() / 10) : formatCount(value)
+}
+
 func formatLatency(_ histogram: Histogram<UInt64>?) -> String {
     guard let histogram, histogram.totalCount > 0 else { return "—" }
     return "\(latencyText(histogram.valueAtPercentile(50))) / \(latencyText(histogram.valueAtPercentile(99)))"
@@ -142,15 +147,15 @@ func renderTable(_ rows: [ReportRow]) -> String {
         "| --- | --- | ---: | --- | ---: | --- | --- | --- | --- | --- |",
     ]
     for row in rows {
-        let ours = row.ours.unavailable ?? "\(formatCount(row.ours.medianRate)) \(row.unit)"
-        let theirs = row.alternative.unavailable ?? "\(formatCount(row.alternative.medianRate)) \(row.unit)"
+        let ours = row.ours.unavailable ?? "\(formatRate(row.ours.medianRate)) \(row.unit)"
+        let theirs = row.alternative.unavailable ?? "\(formatRate(row.alternative.medianRate)) \(row.unit)"
         let ratios = row.ratios
         let ratio =
             ratios.isEmpty || row.alternative.unavailable != nil
             ? "not measured"
             : "**\(format(median(ratios)))×** [\(format(ratios.min()!))–\(format(ratios.max()!))], \(ratios.count) rounds"
         var goal = row.goal.text
-        if let latencyGoal = row.latencyGoal { goal += goal == "—" ? "" : "; "; goal += latencyGoal.text }
+        if let latencyGoal = row.latencyGoal { goal = goal == "—" ? latencyGoal.text : goal + "; " + latencyGoal.text }
         lines.append(
             "| \(row.area) | \(row.benchmark) | \(ours) | \(row.alternativeName) | \(theirs) | \(ratio) "
                 + "| \(formatLatency(row.ours.latencies)) | \(formatLatency(row.alternative.latencies)) "
