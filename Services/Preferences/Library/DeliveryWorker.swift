@@ -44,21 +44,8 @@ public struct DeliveryWorker: Service {
     /// Sends until graceful shutdown; a pass in progress finishes (its sends are bounded by the
     /// transports' timeouts) so nothing is left half-recorded.
     public func run() async throws {
-        var failures = 0
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let processed: Int
-            do {
-                processed = try await runOnce()
-                failures = 0
-            } catch {
-                failures += 1
-                logger.warning("delivery pass failed", metadata: ["error": "\(error)", "consecutive_failures": "\(failures)"])
-                processed = 0
-            }
-            if processed == 0 {
-                let pause = failures == 0 ? configuration.pollInterval : min(configuration.pollInterval * failures, .seconds(30))
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
-            }
+        await OutboxPolling.run("delivery", pollInterval: configuration.pollInterval, logger: logger) {
+            try await runOnce()
         }
     }
 
