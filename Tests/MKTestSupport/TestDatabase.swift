@@ -21,6 +21,10 @@ public enum TestDatabase {
         }
         var configuration = try PostgresConfiguration(url: url)
         configuration.maximumConnections = 2
+        // Hundreds of tests start at once and provisioning is serialised by an advisory lock: on a
+        // busy 2-core machine the wait alone can pass the 10 s production default. A hang guard,
+        // far from any timing a test distinguishes; tests of timeouts set their own.
+        configuration.statementTimeout = .seconds(120)
         return configuration
     }
 
