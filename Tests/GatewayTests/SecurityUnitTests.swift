@@ -86,6 +86,31 @@ struct SecurityUnitTests {
         #expect(other.open(LoginAttempt.self, from: sealed, purpose: "login") == nil)
     }
 
+    @Test func base64URLFollowsRFC4648AndRefusesMalformedText() {
+        // RFC 4648 §10 vectors, in the URL alphabet without padding.
+        let vectors = ["": "", "f": "Zg", "fo": "Zm8", "foo": "Zm9v", "foob": "Zm9vYg", "fooba": "Zm9vYmE"]
+        for (plain, encoded) in vectors {
+            #expect(Base64URL.encode(Array(plain.utf8)) == encoded)
+            #expect(Base64URL.decode(encoded) == Array(plain.utf8))
+        }
+        let bytes: [UInt8] = [0xFB, 0xFF, 0xBF, 0x3E, 0x00]
+        #expect(Base64URL.encode(bytes) == "-_-_PgA")
+        #expect(Base64URL.decode("-_-_PgA") == bytes)
+        #expect(Base64URL.decode("-_-_PgA=") == bytes, "padding is accepted")
+        #expect(Base64URL.decode("Zg==") == Array("f".utf8))
+        for malformed in ["+/+/PgA", "Zg===", "Z=g", "Zm9vY", "Zm 9v", "Zm9v\u{e9}"] {
+            #expect(Base64URL.decode(malformed) == nil, "\(malformed)")
+        }
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<70 {
+            let random = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let encoded = Base64URL.encode(random)
+            #expect(Base64URL.decode(encoded) == random)
+            #expect(encoded == Data(random).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: ""))
+        }
+    }
+
     @Test func czechDatesUsePragueTime() {
         #expect(CzechTime.format(micros: 0) == "dosud nepoužito")
         #expect(CzechTime.format(micros: 1_741_180_020_000_000) == "5. 3. 2025 14:07")

@@ -1,22 +1,20 @@
-internal import Foundation
+internal import ExtrasBase64
 
-/// Base64url without padding (RFC 4648 §5), and standard base64 for the JSON APIs.
+/// Base64url without padding (RFC 4648 §5), through swift-extras-base64 (Foundation's base64 plus
+/// `replacingOccurrences` was a tenth of the gateway's CPU per request).
 enum Base64URL {
     /// Encodes `bytes`.
     static func encode(_ bytes: [UInt8]) -> String {
-        Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64.encodeToString(bytes: bytes, options: [.base64UrlAlphabet, .omitPaddingCharacter])
     }
 
-    /// Decodes base64url with or without padding; `nil` when malformed.
+    /// Decodes base64url with or without padding (at most two trailing `=`); `nil` when malformed.
     static func decode(_ text: String) -> [UInt8]? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.utf8.count % 4 != 0 {
-            base64 += "="
-        }
-        return Data(base64Encoded: base64).map { Array($0) }
+        let padding = text.utf8.reversed().prefix { $0 == UInt8(ascii: "=") }.count
+        guard padding <= 2 else { return nil }
+        let unpadded = text.utf8.dropLast(padding)
+        guard !unpadded.contains(UInt8(ascii: "=")) else { return nil }
+        return try? Base64.decode(bytes: unpadded, options: [.base64UrlAlphabet, .omitPaddingCharacter])
     }
 
     /// Random bytes as base64url text (tokens, nonces).

@@ -7,8 +7,8 @@ import MKPostgres
 import MKRPC
 
 /// The scaling table: the key list (ListDevices through our RPC, the real DeviceRegistryService)
-/// of citizens with 1, 10 and 100 keys, in a registry holding 10k, 100k and 1M citizens (98 % of
-/// them with 10 keys, 1 % with one, 1 % with 100; see ``ScaleSeeder``), at a fixed concurrency.
+/// of citizens with 1, 10 and 100 keys, in a registry holding 10k, 100k and 1M citizens (90 % of
+/// them with one key, 9 % with 10, 1 % with 100; see ``ScaleSeeder``), at a fixed concurrency.
 /// The database grows once from size to size. Each row interleaves its rounds with
 /// `pgbench -S -M prepared` at the same client count on the same cluster — a fixed amount of work
 /// whose result does not depend on our tables — so rows measured minutes apart on a noisy machine
