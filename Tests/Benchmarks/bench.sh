@@ -8,7 +8,8 @@
 #
 # Arguments: sections (mk-bench's `codec`, `rpc`, `db`, `bok`, `scale`, and `system`; none = all)
 # and options: `--rounds N`, `--slice-ms MS` (mk-bench); `--system-rounds N`, `--system-slice S`,
-# `--system-full S`, `--system-write-seconds S`, `--system-citizens N` (the system section).
+# `--system-full S`, `--system-write-seconds S`, `--system-citizens N`, `--system-parts reads,writes`
+# (the system section; `--system-parts writes` measures only the write paths, without privacyIDEA).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -19,7 +20,8 @@ mk_args=() system_args=() mk_sections=0 system=0
 while (($#)); do
     case $1 in
         system) system=1 ;;
-        --system-rounds | --system-slice | --system-full | --system-write-seconds | --system-citizens)
+        --system-rounds | --system-slice | --system-full | --system-write-seconds | --system-citizens \
+            | --system-parts)
             system_args+=("--${1#--system-}" "${2:?$1 needs a value}")
             shift ;;
         --rounds | --slice-ms) mk_args+=("$1" "${2:?$1 needs a value}"); shift ;;

@@ -34,6 +34,32 @@ struct NoticeTests {
         }
     }
 
+    /// Prague time across both daylight-saving changes, a year's end and single-digit fields.
+    static let signInTimes: [(String, String)] = [
+        ("2026-03-05T13:07:00Z", "Dne 5. 3. 2026 v 14:07"),
+        ("2026-07-01T10:05:59Z", "Dne 1. 7. 2026 v 12:05"),
+        ("2026-03-29T00:59:00Z", "Dne 29. 3. 2026 v 1:59"),
+        ("2026-03-29T01:00:00Z", "Dne 29. 3. 2026 v 3:00"),
+        ("2026-10-25T00:30:00Z", "Dne 25. 10. 2026 v 2:30"),
+        ("2026-10-25T01:30:00Z", "Dne 25. 10. 2026 v 2:30"),
+        ("2025-12-31T23:09:00Z", "Dne 1. 1. 2026 v 0:09"),
+    ]
+
+    @Test(arguments: signInTimes)
+    func aSignInNoticeGivesTheTimeInPrague(_ instant: String, _ expected: String) async throws {
+        try await PreferencesFixture.with { fixture in
+            let subject = PreferencesFixture.newSubject()
+            let keys = try await fixture.pairKeys(1, for: subject)
+            let at = try #require(ISO8601DateFormatter().date(from: instant))
+            _ = try await fixture.preferences.notifyLogin(
+                .init(subject: subject, means: "EOP", atUnixMicros: Int64(at.timeIntervalSince1970) * 1_000_000,
+                      origin: "Praha"),
+                options: RPCCallOptions())
+            let body = try #require(try await fixture.inbox(subject, keys[0]).first { $0.kind == .login }?.body)
+            #expect(body.hasPrefix(expected + " proběhlo přihlášení"), "\(body)")
+        }
+    }
+
     @Test func aRepeatedSignInReportNotifiesOnce() async throws {
         try await PreferencesFixture.with { fixture in
             let subject = PreferencesFixture.newSubject()

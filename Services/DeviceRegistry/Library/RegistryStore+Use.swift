@@ -17,52 +17,17 @@ extension RegistryStore {
     /// Records a sign-in: last use of a key, or the other means kind as last seen; a history entry
     /// and a SignedIn event. Returns false when `eventID` was recorded before. An unknown subject
     /// or key is recorded too (the key's last use is only updated for the subject's active key).
+    ///
+    /// Ingestion is a hot path (every sign-in at the identity provider), so the transaction is
+    /// three statements: ``recordUseRows(_:meansName:at:now:origin:on:)`` and the outbox's two.
     func recordUse(_ signIn: SignIn, origin: CallOrigin) async throws -> Bool {
         let now = clock.now()
         let at = signIn.at ?? now
         return try await client.withTransaction { connection in
-            try await lockSubject(signIn.subject, at: now, on: connection)
-            if !signIn.eventID.isEmpty {
-                let inserted = try await connection.query(
-                    """
-                    INSERT INTO use_event (event_id, subject, recorded_at)
-                    VALUES (\(signIn.eventID), \(signIn.subject), \(now))
-                    ON CONFLICT (event_id) DO NOTHING
-                    """
-                ).affectedRows
-                if inserted == 0 { return false }
-            }
             let meansName = Self.meansName(signIn.means)
-            var historyDevice: UUID?
-            var displayName = ""
-            if let deviceID = signIn.deviceID {
-                let rows = try await connection.query(
-                    """
-                    UPDATE device
-                    SET last_used_at = CASE WHEN unpaired_at IS NULL
-                        THEN greatest(coalesce(last_used_at, \(at)), \(at)) ELSE last_used_at END
-                    WHERE id = \(deviceID) AND subject = \(signIn.subject)
-                    RETURNING coalesce(custom_name, default_name)
-                    """)
-                if let name = try rows.first?.decode(String.self) {
-                    historyDevice = deviceID
-                    displayName = name
-                }
-            } else {
-                try await connection.query(
-                    """
-                    INSERT INTO known_means (subject, kind, first_seen_at, last_used_at)
-                    VALUES (\(signIn.subject), \(signIn.means.rawValue), \(now), \(at))
-                    ON CONFLICT (subject, kind) DO UPDATE
-                    SET last_used_at = greatest(known_means.last_used_at, EXCLUDED.last_used_at)
-                    """)
-            }
-            try await history(
-                .signedIn, subject: signIn.subject, deviceID: historyDevice, displayName: displayName,
-                detail: meansName, origin: signIn.origin, at: at, on: connection)
-            try await audit(
-                "use_recorded", subject: signIn.subject, deviceID: historyDevice,
-                detail: "means: \(meansName)", origin: origin, at: now, on: connection)
+            guard let historyDevice = try await recordUseRows(
+                signIn, meansName: meansName, at: at, now: now, origin: origin, on: connection)
+            else { return false }
             var event = RegistryEvents.event(.signedIn, subject: signIn.subject, at: at)
             var signedIn = Mk_Events_V1_SignedIn()
             signedIn.means = meansName
@@ -72,6 +37,62 @@ extension RegistryStore {
             try await publish(event, on: connection)
             return true
         }
+    }
+
+    /// One statement doing in order: lock (creating if needed) the subject's row, as
+    /// ``lockSubject(_:at:on:)``; claim the sign-in's event id (none: always new); and only when it
+    /// is new, the key's last use (only an active key's moves; another subject's or an unknown key
+    /// is not touched) or the other means kind as last seen, the history entry (naming the key when
+    /// it is the subject's) and the audit row.
+    ///
+    /// Returns nil when the event id was recorded before, else the key the entry names. Nothing in
+    /// it depends on the statement's snapshot: `ON CONFLICT` waits for a concurrent claim of the
+    /// same id and then sees it, and the key's row is re-read after its lock. Each step reads the
+    /// one before, so the subject is locked before the key, as in every other transaction.
+    private nonisolated(nonsending) func recordUseRows(
+        _ signIn: SignIn, meansName: String, at: Date, now: Date, origin: CallOrigin, on connection: PostgresConnection
+    ) async throws -> UUID?? {
+        let auditDetail = "means: \(meansName)"
+        let rows = try await connection.query(
+            """
+            WITH locked AS (
+                INSERT INTO subject (subject, first_seen_at) VALUES (\(signIn.subject), \(now))
+                ON CONFLICT (subject) DO UPDATE SET subject = EXCLUDED.subject
+                RETURNING subject
+            ), claimed AS (
+                INSERT INTO use_event (event_id, subject, recorded_at)
+                SELECT \(signIn.eventID), locked.subject, \(now) FROM locked WHERE \(signIn.eventID) <> ''
+                ON CONFLICT (event_id) DO NOTHING
+                RETURNING subject
+            ), recorded AS (
+                SELECT subject FROM claimed
+                UNION ALL SELECT subject FROM locked WHERE \(signIn.eventID) = ''
+            ), used AS (
+                UPDATE device
+                SET last_used_at = CASE WHEN unpaired_at IS NULL
+                    THEN greatest(coalesce(last_used_at, \(at)), \(at)) ELSE last_used_at END
+                WHERE id = \(signIn.deviceID) AND subject = \(signIn.subject) AND EXISTS (SELECT FROM recorded)
+                RETURNING id, coalesce(custom_name, default_name) AS display_name
+            ), seen AS (
+                INSERT INTO known_means (subject, kind, first_seen_at, last_used_at)
+                SELECT recorded.subject, \(signIn.means.rawValue), \(now), \(at) FROM recorded
+                WHERE \(signIn.deviceID)::uuid IS NULL
+                ON CONFLICT (subject, kind) DO UPDATE
+                SET last_used_at = greatest(known_means.last_used_at, EXCLUDED.last_used_at)
+            ), entry AS (
+                INSERT INTO history (subject, at, action, device_id, device_display_name, detail, origin)
+                SELECT recorded.subject, \(at), \(Mk_Registry_V1_HistoryAction.signedIn.rawValue), used.id,
+                       coalesce(used.display_name, ''), \(meansName), \(signIn.origin)
+                FROM recorded LEFT JOIN used ON true
+                RETURNING device_id
+            )
+            INSERT INTO audit (at, subject, action, device_id, caller, peer_identity, trace_id, detail)
+            SELECT \(now), \(signIn.subject), 'use_recorded', entry.device_id, \(origin.caller),
+                   \(origin.peerIdentity), \(origin.traceID), \(auditDetail)
+            FROM entry
+            RETURNING device_id
+            """)
+        return try rows.decodeFirst(UUID?.self)
     }
 
     /// The subject's other means, most recently used first.

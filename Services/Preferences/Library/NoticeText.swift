@@ -126,14 +126,22 @@ struct NoticeText: Sendable, Equatable {
         }
     }
 
-    /// "Dne 5. 3. 2026 v 14:07" in Prague time.
+    /// "Dne 5. 3. 2026 v 14:07" in Prague time. From calendar fields rather than a `DateFormatter`:
+    /// creating one per notice (they are not safe to share) cost more than the rest of a sign-in
+    /// notice.
     static func formatted(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "cs_CZ")
-        formatter.timeZone = TimeZone(identifier: "Europe/Prague") ?? TimeZone(identifier: "UTC")
-        formatter.dateFormat = "d. M. yyyy 'v' H:mm"
-        return "Dne " + formatter.string(from: date)
+        let parts = pragueCalendar.dateComponents([.day, .month, .year, .hour, .minute], from: date)
+        let minute = parts.minute ?? 0
+        return "Dne \(parts.day ?? 0). \(parts.month ?? 0). \(parts.year ?? 0) v \(parts.hour ?? 0):"
+            + (minute < 10 ? "0\(minute)" : "\(minute)")
     }
+
+    /// The Gregorian calendar in Prague's time zone (a value, safe to share).
+    private static let pragueCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Prague") ?? .gmt
+        return calendar
+    }()
 
     private static func shortened(_ text: String) -> String {
         text.count <= maximumSMSLength ? text : String(text.prefix(maximumSMSLength - 1)) + "…"

@@ -9,11 +9,18 @@ extension PreferencesStore {
     /// Applies one event in its own transaction, at most once per event id. Returns whether it
     /// was new. Events that cannot mean anything (malformed, unknown type) are recorded as applied
     /// without effect and logged, so one bad event cannot stop the producer's queue.
+    ///
+    /// A SignedIn event has no effect here (see below) and is acknowledged without a transaction:
+    /// the registry relays one for every sign-in, and recording each id would cost a durable
+    /// commit per sign-in for nothing. It is never counted as applied.
     func apply(_ event: Mk_Events_V1_Event, logger: Logger) async throws -> Bool {
         guard let eventID = UUID(uuidString: event.eventId) else {
             logger.warning("event without a UUID id ignored", metadata: ["producer": "\(event.producer)"])
             return false
         }
+        // The identity provider's hook calls NotifyLogin itself (deduplicated by the provider's
+        // event id); noticing the registry's echo of the same sign-in too would tell the citizen twice.
+        if event.type == .signedIn, event.signedIn != nil { return false }
         let now = clock.now()
         let origin = CallOrigin(service: event.producer.isEmpty ? "event" : String(event.producer.prefix(64)))
         return try await client.withTransaction { connection in
@@ -44,11 +51,6 @@ extension PreferencesStore {
                 try await deviceUnpaired(
                     device, unpaired: unpaired, subject: event.subject, at: occurred, now: now, origin: origin,
                     on: connection)
-            case (.signedIn, _, _, _, .some, _):
-                // The identity provider's hook calls NotifyLogin itself (deduplicated by the
-                // provider's event id); noticing the registry's echo of the same sign-in too would
-                // tell the citizen twice. The event is acknowledged and has no effect here.
-                break
             case (.bokOutcome, _, _, _, _, let outcome?):
                 try await bokReceipt(outcome, subject: event.subject, at: occurred, now: now, origin: origin, on: connection)
             default:

@@ -58,38 +58,50 @@ extension PreferencesStore {
         let hash = request.contentHash
         return try await client.withTransaction { connection in
             let citizen = try await lockCitizen(request.subject, at: now, on: connection)
-            let existing = try await connection.query(
+            // A repeat of the key, the citizen's keys and, only when it is no repeat, the quota
+            // slot's count (the first half of the quota check; see checkQuota).
+            let charge = quotaCharge(at: now)
+            let (existingID, storedHash, keys) = try await connection.query(
                 """
-                SELECT id, content_hash FROM notification
-                WHERE authority_id = \(request.authorityID) AND idempotency_key = \(request.idempotencyKey)
+                WITH existing AS (
+                    SELECT id, content_hash FROM notification
+                    WHERE authority_id = \(request.authorityID) AND idempotency_key = \(request.idempotencyKey)
+                ), charged AS (
+                    INSERT INTO authority_quota (authority_id, window_start, slot, used)
+                    SELECT \(request.authorityID), \(charge.window), \(charge.slot), 1
+                    WHERE NOT EXISTS (SELECT FROM existing)
+                    ON CONFLICT (authority_id, window_start, slot) DO UPDATE SET used = authority_quota.used + 1
+                )
+                SELECT existing.id, existing.content_hash,
+                       ARRAY(SELECT device_id FROM device_setting WHERE subject = \(request.subject) AND informative
+                             ORDER BY paired_at, device_id)
+                FROM (VALUES (true)) AS one LEFT JOIN existing ON true
                 """
-            ).decodeFirst((UUID, [UInt8]?).self)
-            if let (id, storedHash) = existing {
+            ).single((UUID?, [UInt8]?, [UUID]).self)
+            if let existingID {
                 guard storedHash == hash else {
                     throw RPCError(
                         .alreadyExists,
                         "idempotency_key: was already used for a notification with other content",
                         reason: "IDEMPOTENCY_KEY_REUSED")
                 }
-                return (id, try await senderStatuses(of: id, on: connection))
+                return (existingID, try await senderStatuses(of: existingID, on: connection))
             }
-            try await chargeQuota(of: request.authorityID, at: now, on: connection)
+            try await checkQuota(of: request.authorityID, charged: charge, on: connection)
             var targets: [Target] = []
             if citizen.emailInformative { targets.append(.email(noAddress: citizen.email.isEmpty)) }
             if citizen.smsInformative { targets.append(.sms(noAddress: citizen.phone.isEmpty)) }
-            for device in try await devices(of: request.subject, on: connection) where device.informative {
-                if let id = UUID(uuidString: device.deviceId) { targets.append(.device(id)) }
-            }
+            targets += keys.map { .device($0) }
             let notification = NewNotification(
                 subject: request.subject, kind: .informative, authorityID: request.authorityID,
                 authorityName: request.authorityName, idempotencyKey: request.idempotencyKey, contentHash: hash,
                 text: .informative(authority: request.authorityName, title: request.title, body: request.body))
-            try await insert(notification, targets: targets, at: now, on: connection)
-            try await audit(
-                "informative_accepted", subject: request.subject,
+            let audit = NoticeAudit(
+                action: "informative_accepted",
                 detail: "notification: \(notification.id.uuidString.lowercased()), authority: \(request.authorityID)",
-                origin: origin, at: now, on: connection)
-            return (notification.id, try await senderStatuses(of: notification.id, on: connection))
+                origin: origin)
+            try await insert(notification, targets: targets, at: now, audit: audit, on: connection)
+            return (notification.id, Self.newSenderStatuses(of: targets))
         }
     }
 
@@ -116,26 +128,23 @@ extension PreferencesStore {
         _ login: Login, at now: Date, origin: CallOrigin, on connection: PostgresConnection
     ) async throws -> Int {
         _ = try await lockCitizen(login.subject, at: now, on: connection)
-        if let dedupKey = login.dedupKey {
-            let previous = try await connection.query(
-                """
-                SELECT count(delivery.id) FROM notification LEFT JOIN delivery ON delivery.notification_id = notification.id
-                WHERE notification.dedup_key = \(dedupKey) GROUP BY notification.id
-                """
-            ).decodeFirst(Int64.self)
-            if let previous { return Int(previous) }
-        }
-        var targets: [Target] = []
-        for device in try await devices(of: login.subject, on: connection) where device.login {
-            if let id = UUID(uuidString: device.deviceId) { targets.append(.device(id)) }
-        }
+        // The previous notice of the same dedup key (NULL when none or no key) and the keys to tell.
+        let (previous, keys) = try await connection.query(
+            """
+            SELECT (SELECT count(delivery.id) FROM notification
+                    LEFT JOIN delivery ON delivery.notification_id = notification.id
+                    WHERE notification.dedup_key = \(login.dedupKey) GROUP BY notification.id),
+                   ARRAY(SELECT device_id FROM device_setting WHERE subject = \(login.subject) AND login
+                         ORDER BY paired_at, device_id)
+            """
+        ).single((Int64?, [UUID]).self)
+        if let previous { return Int(previous) }
+        let targets = keys.map { Target.device($0) }
         let notification = NewNotification(
             subject: login.subject, kind: .login, dedupKey: login.dedupKey,
             text: .login(means: login.means, at: login.at ?? now, origin: login.origin))
-        try await insert(notification, targets: targets, at: now, on: connection)
-        try await audit(
-            "login_notice", subject: login.subject, detail: "means: \(login.means), keys: \(targets.count)",
-            origin: origin, at: now, on: connection)
+        let audit = NoticeAudit(action: "login_notice", detail: "means: \(login.means), keys: \(targets.count)", origin: origin)
+        try await insert(notification, targets: targets, at: now, audit: audit, on: connection)
         return targets.count
     }
 

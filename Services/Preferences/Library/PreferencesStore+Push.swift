@@ -18,23 +18,25 @@ extension PreferencesStore {
         }
     }
 
-    /// Queues a wake-up for each of `devices` that has a push token (see `0003_push.sql`): a
-    /// wake-up already waiting covers the new message; one being sent is replaced, so the app is
-    /// woken again after this message is in its inbox.
+    /// Queues a wake-up for each of `devices` that has a push token (see `0003_push.sql`), in one
+    /// statement: a wake-up already waiting covers the new message; one being sent is replaced, so
+    /// the app is woken again after this message is in its inbox.
     nonisolated(nonsending) func queueWakeups(for devices: [UUID], at now: Date, on connection: PostgresConnection)
         async throws
     {
-        for device in devices {
-            try await connection.query(
-                """
-                INSERT INTO push_wakeup (device_id, id, state, attempts, next_attempt_at)
-                SELECT device_id, \(UUID()), 'pending', 0, \(now) FROM device_setting
-                WHERE device_id = \(device) AND push_token <> ''
-                ON CONFLICT (device_id) DO UPDATE
-                SET id = EXCLUDED.id, state = 'pending', attempts = 0, next_attempt_at = EXCLUDED.next_attempt_at,
-                    lease_token = NULL, last_error = '', sent_at = NULL
-                WHERE push_wakeup.state <> 'pending' OR push_wakeup.lease_token IS NOT NULL
-                """)
-        }
+        var seen = Set<UUID>()
+        let unique = devices.filter { seen.insert($0).inserted }  // one row may be upserted once per statement
+        try await connection.query(
+            """
+            INSERT INTO push_wakeup (device_id, id, state, attempts, next_attempt_at)
+            SELECT setting.device_id, wakeup.id, 'pending', 0, \(now)
+            FROM unnest(\(unique), \(unique.map { _ in UUID() })) AS wakeup (device_id, id)
+            JOIN device_setting AS setting ON setting.device_id = wakeup.device_id
+            WHERE setting.push_token <> ''
+            ON CONFLICT (device_id) DO UPDATE
+            SET id = EXCLUDED.id, state = 'pending', attempts = 0, next_attempt_at = EXCLUDED.next_attempt_at,
+                lease_token = NULL, last_error = '', sent_at = NULL
+            WHERE push_wakeup.state <> 'pending' OR push_wakeup.lease_token IS NOT NULL
+            """)
     }
 }

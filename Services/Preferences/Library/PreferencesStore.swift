@@ -108,54 +108,6 @@ struct PreferencesStore: Sendable {
         return targets
     }
 
-    /// Writes `notification` and one delivery per target. Contact deliveries wait for the worker;
-    /// a key's delivery is its inbox entry, in place as soon as this commits, and with push on it
-    /// queues a wake-up for the key.
-    nonisolated(nonsending) func insert(
-        _ notification: NewNotification, targets: [Target], at now: Date, on connection: PostgresConnection
-    ) async throws {
-        try await connection.query(
-            """
-            INSERT INTO notification (id, subject, kind, authority_id, authority_name, idempotency_key, content_hash,
-                                      dedup_key, title, body, sms_text, concerns_device_id, created_at)
-            VALUES (\(notification.id), \(notification.subject), \(notification.kind.rawValue),
-                    \(notification.authorityID), \(notification.authorityName), \(notification.idempotencyKey),
-                    \(notification.contentHash), \(notification.dedupKey), \(notification.text.title),
-                    \(notification.text.body), \(notification.text.smsText), \(notification.concernsDevice), \(now))
-            """)
-        for (position, target) in targets.enumerated() {
-            let channel: Mk_Preferences_V1_ChannelKind
-            var device: UUID?
-            var noAddress = false
-            switch target {
-            case .email(let missing):
-                channel = .email
-                noAddress = missing
-            case .sms(let missing):
-                channel = .sms
-                noAddress = missing
-            case .device(let id):
-                channel = .device
-                device = id
-            }
-            let state = channel == .device ? "sent" : "pending"
-            let sentAt: Date? = channel == .device ? now : nil
-            try await connection.query(
-                """
-                INSERT INTO delivery (id, notification_id, position, channel, device_id, no_address, state,
-                                      next_attempt_at, sent_at)
-                VALUES (\(UUID()), \(notification.id), \(Int32(position)), \(channel.rawValue), \(device),
-                        \(noAddress), \(state), \(now), \(sentAt))
-                """)
-        }
-        if configuration.pushEnabled {
-            let devices = targets.compactMap { target -> UUID? in
-                if case .device(let id) = target { id } else { nil }
-            }
-            try await queueWakeups(for: devices, at: now, on: connection)
-        }
-    }
-
     /// A notification's channels as its sender may see them. A contact channel shows PENDING
     /// until the worker is done with it and SENT afterwards — whether it was delivered, refused,
     /// or the citizen has no such contact — so the sender never learns whether the citizen has an

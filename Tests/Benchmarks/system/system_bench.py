@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """`make bench ARGS=system`: the whole system end to end, measured from outside with wrk.
 
-    system_bench.py --bin DIR --pgdata DIR --work DIR [--rounds N] [--slice S] [--full S]
-                    [--write-seconds S] [--citizens N] [--with-header]
+    system_bench.py --bin DIR --pgdata DIR --work DIR [--parts reads,writes] [--rounds N] [--slice S]
+                    [--full S] [--write-seconds S] [--citizens N] [--with-header]
 
 Starts Mobilní klíč with the run command's launcher (scripts/launcher.py: device-registry,
 preferences, bok and the gateway as separate processes, the demo data seeded through the real
@@ -10,7 +10,9 @@ APIs) on the benchmark's PostgreSQL cluster (`--pgdata`, started by bench.sh wit
 commits are durable), and privacyIDEA 3.14 (peers/privacyidea.py) on the same cluster. Prints
 table rows in mk-bench's format on stdout (with the header when `--with-header`), then a blank
 line and notes; progress goes to stderr. Every process it starts is stopped on every path; the
-whole run is bounded (SIGALRM), each wrk run too.
+whole run is bounded (SIGALRM), each wrk run too. `--parts writes` measures only the write-path
+rows (login events, fan-out) and skips privacyIDEA and its `pip install`; `--parts reads` only the
+gateway reads against privacyIDEA.
 """
 
 from __future__ import annotations
@@ -320,17 +322,22 @@ class SystemBench:
     # MARK: run
 
     def run(self) -> None:
-        self.start_peer_install()  # pip mostly waits for the network: overlap it with the start-up
+        parts = self.arguments.parts
+        if "reads" in parts:
+            self.start_peer_install()  # pip mostly waits for the network: overlap it with the start-up
         self.start_system()
         first_keys = self.seed()
         self.finish_peer()
         steps = (
-            (self.gateway_reads, "Gateway", "key list and settings vs privacyIDEA", "≥ 100×; p99 < 20 ms"),
-            (lambda: self.login_ingestion(first_keys), "Write path", "login events", "≥ 2,000 events/s; none lost"),
-            (lambda: self.fan_out(len(first_keys)), "Write path", "informative notification fan-out",
+            ("reads", self.gateway_reads, "Gateway", "key list and settings vs privacyIDEA", "≥ 100×; p99 < 20 ms"),
+            ("writes", lambda: self.login_ingestion(first_keys), "Write path", "login events",
+             "≥ 2,000 events/s; none lost"),
+            ("writes", lambda: self.fan_out(len(first_keys)), "Write path", "informative notification fan-out",
              "≥ 5,000 deliveries/s"),
         )
-        for step, area, what, goal in steps:
+        for part, step, area, what, goal in steps:
+            if part not in parts:
+                continue
             try:
                 step()
             except (WrkFailed, launcher.LaunchError, launcher.HTTPError) as error:
@@ -364,12 +371,26 @@ def _has_aiosmtpd() -> bool:
         return False
 
 
+PARTS = ("reads", "writes")
+
+
+def parts(text: str) -> tuple[str, ...]:
+    """The `--parts` value: a non-empty comma-separated subset of PARTS."""
+    chosen = tuple(part.strip() for part in text.split(",") if part.strip())
+    unknown = [part for part in chosen if part not in PARTS]
+    if not chosen or unknown:
+        raise argparse.ArgumentTypeError(f"expected a comma-separated subset of {', '.join(PARTS)}, got {text!r}")
+    return chosen
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bin", required=True, help="folder of the built executables")
     parser.add_argument("--bin-label", default="release", help="how they were built, for the notes")
     parser.add_argument("--pgdata", required=True, help="data folder of the running benchmark cluster")
     parser.add_argument("--work", required=True, help="a scratch folder (the system's data and logs)")
+    parser.add_argument("--parts", type=parts, default=PARTS,
+                        help="comma-separated rows to measure: reads (gateway vs privacyIDEA), writes (write paths)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--slice", type=int, default=10, help="seconds per interleaved gateway slice")
     parser.add_argument("--full", type=int, default=30, help="seconds of the one long gateway run")

@@ -1,0 +1,98 @@
+internal import Foundation
+internal import MKMessages
+internal import MKPostgres
+internal import MKServiceRuntime
+
+extension PreferencesStore {
+    /// An audit row written in the same statement as a notification.
+    struct NoticeAudit: Sendable {
+        var action: String
+        /// Never a contact, a text or a token (see ``audit(_:subject:detail:origin:at:on:)``).
+        var detail: String
+        var origin: CallOrigin
+    }
+
+    /// The delivery rows of a new notification as the columns of one multi-row insert: contact
+    /// rows (waiting for the worker) and key rows (in the key's inbox at once), each with its
+    /// position among the targets.
+    struct DeliveryRows: Sendable, Equatable {
+        var contactIDs: [UUID] = []
+        var contactPositions: [Int64] = []
+        var contactChannels: [Int64] = []
+        /// Positions of contact rows of a citizen without that contact.
+        var noAddressPositions: [Int64] = []
+        var keyIDs: [UUID] = []
+        var keyPositions: [Int64] = []
+        var keys: [UUID] = []
+
+        init(_ targets: [Target]) {
+            for (index, target) in targets.enumerated() {
+                let position = Int64(index)
+                switch target {
+                case .email(let missing), .sms(let missing):
+                    let channel: Mk_Preferences_V1_ChannelKind = if case .email = target { .email } else { .sms }
+                    contactIDs.append(UUID())
+                    contactPositions.append(position)
+                    contactChannels.append(Int64(channel.rawValue))
+                    if missing { noAddressPositions.append(position) }
+                case .device(let id):
+                    keyIDs.append(UUID())
+                    keyPositions.append(position)
+                    keys.append(id)
+                }
+            }
+        }
+    }
+
+    /// Writes `notification`, one delivery per target and, when given, its audit row, in one
+    /// statement. Contact deliveries wait for the worker; a key's delivery is its inbox entry, in
+    /// place as soon as this commits, and with push on it queues a wake-up for the key.
+    nonisolated(nonsending) func insert(
+        _ notification: NewNotification, targets: [Target], at now: Date, audit: NoticeAudit? = nil,
+        on connection: PostgresConnection
+    ) async throws {
+        let rows = DeliveryRows(targets)
+        try await connection.query(
+            """
+            WITH notice AS (
+                INSERT INTO notification (id, subject, kind, authority_id, authority_name, idempotency_key, content_hash,
+                                          dedup_key, title, body, sms_text, concerns_device_id, created_at)
+                VALUES (\(notification.id), \(notification.subject), \(notification.kind.rawValue),
+                        \(notification.authorityID), \(notification.authorityName), \(notification.idempotencyKey),
+                        \(notification.contentHash), \(notification.dedupKey), \(notification.text.title),
+                        \(notification.text.body), \(notification.text.smsText), \(notification.concernsDevice), \(now))
+                RETURNING id
+            ), contact AS (
+                INSERT INTO delivery (id, notification_id, position, channel, no_address, state, next_attempt_at)
+                SELECT target.id, notice.id, target.position, target.channel,
+                       target.position = ANY(\(rows.noAddressPositions)), 'pending', \(now)
+                FROM notice, unnest(\(rows.contactIDs), \(rows.contactPositions), \(rows.contactChannels))
+                    AS target (id, position, channel)
+            ), inbox AS (
+                INSERT INTO delivery (id, notification_id, position, channel, device_id, state, next_attempt_at, sent_at)
+                SELECT target.id, notice.id, target.position, \(Mk_Preferences_V1_ChannelKind.device.rawValue),
+                       target.device_id, 'sent', \(now), \(now)
+                FROM notice, unnest(\(rows.keyIDs), \(rows.keyPositions), \(rows.keys)) AS target (id, position, device_id)
+            )
+            INSERT INTO audit (at, subject, action, detail, caller, trace_id)
+            SELECT \(now), \(notification.subject), \(audit?.action), \(audit?.detail ?? ""),
+                   \(audit?.origin.caller ?? ""), \(audit?.origin.traceID ?? "")
+            WHERE \(audit?.action)::text IS NOT NULL
+            """)
+        if configuration.pushEnabled, !rows.keys.isEmpty {
+            try await queueWakeups(for: rows.keys, at: now, on: connection)
+        }
+    }
+
+    /// What the sender of a notification just written for `targets` sees (as
+    /// ``senderStatuses(of:on:)`` would read it back): contacts PENDING, keys SENT, in target order.
+    static func newSenderStatuses(of targets: [Target]) -> [Mk_Preferences_V1_ChannelStatus] {
+        targets.map { target in
+            switch target {
+            case .email: Mk_Preferences_V1_ChannelStatus(channel: .email, state: .pending)
+            case .sms: Mk_Preferences_V1_ChannelStatus(channel: .sms, state: .pending)
+            case .device: Mk_Preferences_V1_ChannelStatus(channel: .device, state: .sent)
+            }
+        }
+    }
+}
