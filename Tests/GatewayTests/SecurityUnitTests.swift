@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import JWTKit
 import Testing
@@ -109,6 +110,15 @@ struct SecurityUnitTests {
             #expect(encoded == Data(random).base64EncodedString().replacingOccurrences(of: "+", with: "-")
                 .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: ""))
         }
+    }
+
+    @Test func hexIsTwoLowercaseDigitsPerByte() {
+        #expect(Hex.encode([UInt8]()) == "")
+        #expect(Hex.encode([0x00, 0x0F, 0xA0, 0xFF]) == "000fa0ff")
+        // FIPS 180-2's SHA-256 of "abc": what the caller credential file stores for that secret.
+        #expect(
+            Hex.encode(SHA256.hash(data: Array("abc".utf8)))
+                == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
     @Test func czechDatesUsePragueTime() {

@@ -41,7 +41,7 @@ struct CallerCredentialStore: Sendable {
         else { return nil }
         let id = String(text[..<colon])
         let secret = String(text[text.index(after: colon)...])
-        let presented = SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        let presented = Hex.encode(SHA256.hash(data: Data(secret.utf8)))
         guard let caller = callers["\(kind.rawValue)/\(id)"] else {
             _ = Base64URL.constantTimeEqual(presented, presented)
             return nil

@@ -8,7 +8,7 @@ internal import Foundation
 enum DeviceRequestSignature {
     /// The signed bytes for a request.
     static func payload(method: String, target: String, signedAtMicros: Int64, body: [UInt8]) -> [UInt8] {
-        let digest = SHA256.hash(data: body).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(SHA256.hash(data: body))
         return Array("mk-request-v1\n\(method)\n\(target)\n\(signedAtMicros)\n\(digest)".utf8)
     }
 }
