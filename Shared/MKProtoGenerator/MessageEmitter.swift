@@ -147,8 +147,8 @@ struct MessageEmitter {
         w.block("extension \(m.swiftName) {") { w in
             w.line("/// Decodes a packed `\(m.fullName)`; unknown fields are skipped.")
             w.block("public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {") { w in
-                w.call(
-                    "self = try ProtoCodec.decode(", ["bytes", "unpack: \(s)__unpack", "convert: Self.init(cMessage:)"])
+                w.line("self.init()")
+                w.call("try ProtoCodec.decode(", ["bytes", "into: &self", "unpack: \(s)__unpack", "read: Self.read"])
             }
             w.line()
             w.line("/// The number of bytes the packed message takes.")
@@ -175,15 +175,19 @@ struct MessageEmitter {
                     ["self", "build: Self.makeCMessage", "size: \(s)__get_packed_size", "pack: \(s)__pack"])
             }
             w.line()
-            w.line("/// Converts an unpacked C message; the caller keeps ownership of `c`.")
+            w.line("/// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps")
+            w.line("/// ownership of `c`.")
+            // Into an `inout` message, not by an initializer: every initializer shape tried (locals and
+            // one memberwise init, or assigning `self`'s fields) made the optimiser copy the finished
+            // message out of the initializer's `self` and destroy the original, a retain and a release
+            // per string field.
+            w.line("static func read(")
+            w.line("    _ c: UnsafeMutablePointer<\(m.cType)>, into m: inout Self")
             if m.fields.isEmpty {
-                w.line("init(cMessage c: UnsafeMutablePointer<\(m.cType)>) throws(ProtoError) {}")
+                w.line(") throws(ProtoError) {}")
             } else {
-                // Fields are read into locals and stored by one memberwise init: assigning them to
-                // `self` one by one made the optimiser copy the whole message out at the end.
-                w.block("init(cMessage c: UnsafeMutablePointer<\(m.cType)>) throws(ProtoError) {") { w in
+                w.block(") throws(ProtoError) {") { w in
                     for field in m.fields { renderFromC(field, w: &w) }
-                    w.call("self.init(", m.fields.map { "\($0.swiftName): \(local($0))" })
                 }
             }
             w.line()
@@ -207,13 +211,8 @@ struct MessageEmitter {
         ["message: Self.protoMessageName", "field: \(swiftStringLiteral(field.name))"]
     }
 
-    /// The local `init(cMessage:)` reads `field` into.
-    private func local(_ field: FieldModel) -> String {
-        "_" + unescaped(field.swiftName)
-    }
-
     private func renderFromC(_ field: FieldModel, w: inout CodeWriter) {
-        let p = "let " + local(field)
+        let p = "m.\(field.swiftName)"
         let c = "c.pointee.\(field.cMember)"
         let n = "c.pointee.\(Naming.escaped("n_" + field.name))"
         if field.isRepeated {
@@ -224,7 +223,7 @@ struct MessageEmitter {
                 w.line("\(p) = try ProtoCodec.messages(")
                 w.indented { w in
                     w.line("\(c), count: \(n), \(fieldArgs(field)),")
-                    w.line("convert: \(model.swiftNames[name]!).init(cMessage:))")
+                    w.line("read: \(model.swiftNames[name]!).read)")
                 }
             case .bytes:
                 w.line("\(p) = ProtoCodec.scalars(\(c), count: \(n)) { ProtoCodec.bytes($0) }")
@@ -249,9 +248,7 @@ struct MessageEmitter {
         case .enumeration(let name):
             w.wrapped("\(p) = \(model.swiftNames[name]!)(", "rawValue: Int32(truncatingIfNeeded: \(c).rawValue))")
         case .message(let name):
-            let type = model.swiftNames[name]!
-            w.line("var \(local(field)): \(type)? = nil")
-            w.compactBlock("if let value = \(c) {", "\(local(field)) = try \(type)(", ["cMessage: value"])
+            w.call("\(p) = try ProtoCodec.message(", [c, "read: \(model.swiftNames[name]!).read"])
         default:
             w.line("\(p) = \(c)")
         }

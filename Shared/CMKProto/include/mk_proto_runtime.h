@@ -65,8 +65,9 @@ typedef enum MKProtoCopyStatus {
 } MKProtoCopyStatus;
 
 /**
- * Copies `length` bytes into the arena as a NUL-terminated C string for packing. Refuses bytes
- * containing NUL (C would truncate them). An empty input yields protobuf_c_empty_string.
+ * Copies `length` bytes into the arena as a NUL-terminated C string for packing, looking for NUL
+ * in the same pass. Refuses bytes containing NUL (C would truncate them); the arena block then
+ * stays unused until release. An empty input yields protobuf_c_empty_string.
  */
 MKProtoCopyStatus mk_proto_arena_copy_string(MKProtoArena *arena, const void *bytes, size_t length,
                                              char **out);
@@ -94,12 +95,20 @@ MKProtoStringStatus mk_proto_unpacked_string_check(const char *string, size_t *l
 /** The same checks for `length` bytes at `bytes` (not necessarily NUL-terminated). */
 MKProtoStringStatus mk_proto_utf8_check(const unsigned char *bytes, size_t length, int *ascii);
 
-/** Arena activity of the calling thread, for leak tests: each pair must match after a call. */
+/**
+ * Arena activity of the calling thread, for leak tests: each pair must match after a call.
+ *
+ * A released chunk is either freed or kept as the thread's one spare chunk (at most 64 KiB, freed
+ * when the thread exits) for the next arena that needs one; both count as freed, and taking the
+ * spare counts as allocated and as reused.
+ */
 typedef struct MKProtoArenaStatistics {
     uint64_t arenas_initialized;
     uint64_t arenas_released;
     uint64_t chunks_allocated;
     uint64_t chunks_freed;
+    /** Chunks taken from the thread's spare instead of malloc. */
+    uint64_t chunks_reused;
 } MKProtoArenaStatistics;
 
 /** The calling thread's counters since it started. */

@@ -1,9 +1,33 @@
 #include "mk_proto_runtime.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 static _Thread_local MKProtoArenaStatistics mk_proto_statistics;
+
+/*
+ * One released chunk kept per thread for the next arena: a message larger than the inline region
+ * would otherwise cost a malloc and a free per pack or unpack. Chunks above the cap are freed.
+ */
+static _Thread_local MKProtoArenaChunk *mk_proto_spare_chunk;
+#define MK_SPARE_CHUNK_MAX_SIZE (64 * 1024)
+
+/* Frees the spare chunk when its thread exits (a key destructor runs while TLS is still valid). */
+static pthread_key_t mk_proto_spare_key;
+static pthread_once_t mk_proto_spare_once = PTHREAD_ONCE_INIT;
+static _Thread_local int mk_proto_spare_registered;
+
+static void mk_proto_spare_destructor(void *marker) {
+    (void)marker;
+    free(mk_proto_spare_chunk);
+    mk_proto_spare_chunk = NULL;
+    mk_proto_spare_registered = 0;
+}
+
+static void mk_proto_spare_key_create(void) {
+    (void)pthread_key_create(&mk_proto_spare_key, mk_proto_spare_destructor);
+}
 
 #define MK_ALIGN_UP(x) (((x) + (MK_PROTO_ARENA_ALIGNMENT - 1)) & ~(uintptr_t)(MK_PROTO_ARENA_ALIGNMENT - 1))
 #define MK_FIRST_CHUNK_SIZE 4096
@@ -33,12 +57,46 @@ MKProtoArena *mk_proto_arena_init(void *buffer, size_t size) {
     return arena;
 }
 
+/* The thread's spare chunk when it holds at least `needed` bytes, else a new one (NULL when out of memory). */
+static MKProtoArenaChunk *mk_proto_chunk_get(size_t needed, size_t preferred) {
+    MKProtoArenaChunk *spare = mk_proto_spare_chunk;
+    if (spare != NULL && spare->size >= needed) {
+        mk_proto_spare_chunk = NULL;
+        mk_proto_statistics.chunks_reused++;
+        return spare;
+    }
+    size_t size = preferred > needed ? preferred : needed;
+    MKProtoArenaChunk *chunk = malloc(size);
+    if (chunk != NULL) chunk->size = size;
+    return chunk;
+}
+
+/* Keeps the larger of `chunk` and the spare (up to the cap) for the next arena; frees the other. */
+static void mk_proto_chunk_put(MKProtoArenaChunk *chunk) {
+    MKProtoArenaChunk *spare = mk_proto_spare_chunk;
+    if (chunk->size > MK_SPARE_CHUNK_MAX_SIZE || (spare != NULL && spare->size >= chunk->size)) {
+        free(chunk);
+        return;
+    }
+    if (!mk_proto_spare_registered) {
+        /* Without the key the chunk could outlive its thread: free it instead of keeping it. */
+        if (pthread_once(&mk_proto_spare_once, mk_proto_spare_key_create) != 0 ||
+            pthread_setspecific(mk_proto_spare_key, &mk_proto_spare_registered) != 0) {
+            free(chunk);
+            return;
+        }
+        mk_proto_spare_registered = 1;
+    }
+    mk_proto_spare_chunk = chunk;
+    free(spare);
+}
+
 void mk_proto_arena_release(MKProtoArena *arena) {
     if (arena == NULL) return;
     MKProtoArenaChunk *chunk = arena->chunks;
     while (chunk != NULL) {
         MKProtoArenaChunk *next = chunk->next;
-        free(chunk);
+        mk_proto_chunk_put(chunk);
         mk_proto_statistics.chunks_freed++;
         chunk = next;
     }
@@ -68,11 +126,10 @@ void *mk_proto_arena_alloc(MKProtoArena *arena, size_t size) {
     size_t header = MK_ALIGN_UP(sizeof(MKProtoArenaChunk));
     if (size > SIZE_MAX - header - 2 * MK_PROTO_ARENA_ALIGNMENT) return NULL;
     size_t needed = header + 2 * MK_PROTO_ARENA_ALIGNMENT + size;
-    size_t chunk_size = arena->next_chunk_size > needed ? arena->next_chunk_size : needed;
-    MKProtoArenaChunk *chunk = malloc(chunk_size);
+    MKProtoArenaChunk *chunk = mk_proto_chunk_get(needed, arena->next_chunk_size);
     if (chunk == NULL) return NULL;
     mk_proto_statistics.chunks_allocated++;
-    chunk->size = chunk_size;
+    size_t chunk_size = chunk->size;
     chunk->next = arena->chunks;
     arena->chunks = chunk;
     if (arena->next_chunk_size < MK_MAX_CHUNK_SIZE) arena->next_chunk_size *= 2;
@@ -88,18 +145,44 @@ void *mk_proto_arena_alloc(MKProtoArena *arena, size_t size) {
     return block;
 }
 
+/* Some byte of `word` is zero. */
+static inline int mk_proto_word_has_zero(uint64_t word) {
+    return ((word - 0x0101010101010101ull) & ~word & 0x8080808080808080ull) != 0;
+}
+
 MKProtoCopyStatus mk_proto_arena_copy_string(MKProtoArena *arena, const void *bytes, size_t length,
                                              char **out) {
     if (length == 0) {
         *out = (char *)protobuf_c_empty_string;
         return MK_PROTO_COPY_OK;
     }
-    if (memchr(bytes, 0, length) != NULL) return MK_PROTO_COPY_INTERIOR_NUL;
     if (length == SIZE_MAX) return MK_PROTO_COPY_OUT_OF_MEMORY;
     char *copy = mk_proto_arena_alloc(arena, length + 1);
     if (copy == NULL) return MK_PROTO_COPY_OUT_OF_MEMORY;
-    memcpy(copy, bytes, length);
-    copy[length] = 0;
+    /* One pass copies and looks for NUL, eight bytes at a time: fields are short, and two libc
+       calls (memchr, memcpy) cost more than the bytes. */
+    const unsigned char *from = bytes;
+    unsigned char *to = (unsigned char *)copy;
+    size_t i = 0;
+    for (; i + 8 <= length; i += 8) {
+        uint64_t word;
+        memcpy(&word, from + i, sizeof word);
+        if (mk_proto_word_has_zero(word)) return MK_PROTO_COPY_INTERIOR_NUL;
+        memcpy(to + i, &word, sizeof word);
+    }
+    if (i < length && length >= 8) {
+        /* The tail as the last eight bytes, overlapping copied ones (which hold no NUL). */
+        uint64_t word;
+        memcpy(&word, from + length - 8, sizeof word);
+        if (mk_proto_word_has_zero(word)) return MK_PROTO_COPY_INTERIOR_NUL;
+        memcpy(to + length - 8, &word, sizeof word);
+        i = length;
+    }
+    for (; i < length; i++) {
+        if (from[i] == 0) return MK_PROTO_COPY_INTERIOR_NUL;
+        to[i] = from[i];
+    }
+    to[length] = 0;
     *out = copy;
     return MK_PROTO_COPY_OK;
 }
@@ -117,13 +200,14 @@ uint8_t *mk_proto_arena_copy_bytes(MKProtoArena *arena, const void *bytes, size_
     return copy;
 }
 
-/* Eight bytes at `p` are ASCII and none is NUL. */
-static int mk_proto_plain_ascii_word(const unsigned char *p) {
+/*
+ * The high bit of each byte of the eight at `p` that is NUL or not ASCII (a byte after a NUL may
+ * be flagged too); zero when all eight are plain ASCII.
+ */
+static inline uint64_t mk_proto_word_flags(const unsigned char *p) {
     uint64_t word;
     memcpy(&word, p, sizeof word);
-    const uint64_t high = 0x8080808080808080ull;
-    const uint64_t ones = 0x0101010101010101ull;
-    return (word & high) == 0 && ((word - ones) & ~word & high) == 0;
+    return (word | ((word - 0x0101010101010101ull) & ~word)) & 0x8080808080808080ull;
 }
 
 MKProtoStringStatus mk_proto_utf8_check(const unsigned char *bytes, size_t length, int *ascii) {
@@ -131,9 +215,19 @@ MKProtoStringStatus mk_proto_utf8_check(const unsigned char *bytes, size_t lengt
     const unsigned char *end = bytes + length;
     int all_ascii = 1;
     while (p < end) {
-        if ((size_t)(end - p) >= 8 && mk_proto_plain_ascii_word(p)) {
-            p += 8;
-            continue;
+        if ((size_t)(end - p) >= 8) {
+            uint64_t flagged = mk_proto_word_flags(p);
+            if (flagged == 0) {
+                p += 8;
+                continue;
+            }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+            /* Jump straight to the first byte that is NUL or not ASCII (exact: borrows only run up). */
+            p += (size_t)__builtin_ctzll(flagged) / 8;
+#endif
+        } else if (length >= 8 && mk_proto_word_flags(end - 8) == 0) {
+            /* The last eight bytes, overlapping checked ones, are plain ASCII: so is the tail. */
+            break;
         }
         unsigned char lead = *p;
         if (lead < 0x80) {

@@ -158,8 +158,9 @@ public struct Mk_Bok_V1_CancelVerificationRequest: ProtoMessage, Hashable {
 extension Mk_Bok_V1_CancelVerificationRequest {
     /// Decodes a packed `mk.bok.v1.CancelVerificationRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__cancel_verification_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__bok__v1__cancel_verification_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -183,13 +184,13 @@ extension Mk_Bok_V1_CancelVerificationRequest {
             pack: mk__bok__v1__cancel_verification_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__CancelVerificationRequest>) throws(ProtoError) {
-        var _office: Mk_Bok_V1_Office? = nil
-        if let value = c.pointee.office { _office = try Mk_Bok_V1_Office(cMessage: value) }
-        let _requestId = try ProtoCodec.string(
-            c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
-        self.init(office: _office, requestId: _requestId)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__CancelVerificationRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.office = try ProtoCodec.message(c.pointee.office, read: Mk_Bok_V1_Office.read)
+        m.requestId = try ProtoCodec.string(c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -228,8 +229,9 @@ public struct Mk_Bok_V1_CancelVerificationResponse: ProtoMessage, Hashable {
 extension Mk_Bok_V1_CancelVerificationResponse {
     /// Decodes a packed `mk.bok.v1.CancelVerificationResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__cancel_verification_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__bok__v1__cancel_verification_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -253,11 +255,12 @@ extension Mk_Bok_V1_CancelVerificationResponse {
             pack: mk__bok__v1__cancel_verification_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__CancelVerificationResponse>) throws(ProtoError) {
-        var _verification: Mk_Bok_V1_Verification? = nil
-        if let value = c.pointee.verification { _verification = try Mk_Bok_V1_Verification(cMessage: value) }
-        self.init(verification: _verification)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__CancelVerificationResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.verification = try ProtoCodec.message(c.pointee.verification, read: Mk_Bok_V1_Verification.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -298,8 +301,8 @@ public struct Mk_Bok_V1_ClearBokRequest: ProtoMessage, Hashable {
 extension Mk_Bok_V1_ClearBokRequest {
     /// Decodes a packed `mk.bok.v1.ClearBokRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__clear_bok_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__clear_bok_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -321,12 +324,13 @@ extension Mk_Bok_V1_ClearBokRequest {
             pack: mk__bok__v1__clear_bok_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__ClearBokRequest>) throws(ProtoError) {
-        var _office: Mk_Bok_V1_Office? = nil
-        if let value = c.pointee.office { _office = try Mk_Bok_V1_Office(cMessage: value) }
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        self.init(office: _office, subject: _subject)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__ClearBokRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.office = try ProtoCodec.message(c.pointee.office, read: Mk_Bok_V1_Office.read)
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -365,8 +369,8 @@ public struct Mk_Bok_V1_ClearBokResponse: ProtoMessage, Hashable {
 extension Mk_Bok_V1_ClearBokResponse {
     /// Decodes a packed `mk.bok.v1.ClearBokResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__clear_bok_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__clear_bok_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -389,10 +393,12 @@ extension Mk_Bok_V1_ClearBokResponse {
             pack: mk__bok__v1__clear_bok_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__ClearBokResponse>) throws(ProtoError) {
-        let _state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
-        self.init(state: _state)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__ClearBokResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -438,7 +444,8 @@ public struct Mk_Bok_V1_EncryptedBok: ProtoMessage, Hashable {
 extension Mk_Bok_V1_EncryptedBok {
     /// Decodes a packed `mk.bok.v1.EncryptedBok`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(bytes, unpack: mk__bok__v1__encrypted_bok__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__encrypted_bok__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -460,12 +467,14 @@ extension Mk_Bok_V1_EncryptedBok {
             pack: mk__bok__v1__encrypted_bok__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__EncryptedBok>) throws(ProtoError) {
-        let _keyId = try ProtoCodec.string(c.pointee.key_id, message: Self.protoMessageName, field: "key_id")
-        let _encapsulatedKey = ProtoCodec.bytes(c.pointee.encapsulated_key)
-        let _ciphertext = ProtoCodec.bytes(c.pointee.ciphertext)
-        self.init(keyId: _keyId, encapsulatedKey: _encapsulatedKey, ciphertext: _ciphertext)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__EncryptedBok>, into m: inout Self
+    ) throws(ProtoError) {
+        m.keyId = try ProtoCodec.string(c.pointee.key_id, message: Self.protoMessageName, field: "key_id")
+        m.encapsulatedKey = ProtoCodec.bytes(c.pointee.encapsulated_key)
+        m.ciphertext = ProtoCodec.bytes(c.pointee.ciphertext)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -510,8 +519,8 @@ public struct Mk_Bok_V1_GetBokStatusRequest: ProtoMessage, Hashable {
 extension Mk_Bok_V1_GetBokStatusRequest {
     /// Decodes a packed `mk.bok.v1.GetBokStatusRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__get_bok_status_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__get_bok_status_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -534,10 +543,12 @@ extension Mk_Bok_V1_GetBokStatusRequest {
             pack: mk__bok__v1__get_bok_status_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__GetBokStatusRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        self.init(subject: _subject)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__GetBokStatusRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -580,8 +591,8 @@ public struct Mk_Bok_V1_GetBokStatusResponse: ProtoMessage, Hashable {
 extension Mk_Bok_V1_GetBokStatusResponse {
     /// Decodes a packed `mk.bok.v1.GetBokStatusResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__get_bok_status_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__get_bok_status_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -604,11 +615,13 @@ extension Mk_Bok_V1_GetBokStatusResponse {
             pack: mk__bok__v1__get_bok_status_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__GetBokStatusResponse>) throws(ProtoError) {
-        let _state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
-        let _attemptsLeft = c.pointee.attempts_left
-        self.init(state: _state, attemptsLeft: _attemptsLeft)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__GetBokStatusResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        m.attemptsLeft = c.pointee.attempts_left
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -635,8 +648,9 @@ public struct Mk_Bok_V1_GetHpkePublicKeyRequest: ProtoMessage, Hashable {
 extension Mk_Bok_V1_GetHpkePublicKeyRequest {
     /// Decodes a packed `mk.bok.v1.GetHpkePublicKeyRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__get_hpke_public_key_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__bok__v1__get_hpke_public_key_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -660,8 +674,11 @@ extension Mk_Bok_V1_GetHpkePublicKeyRequest {
             pack: mk__bok__v1__get_hpke_public_key_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__GetHpkePublicKeyRequest>) throws(ProtoError) {}
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__GetHpkePublicKeyRequest>, into m: inout Self
+    ) throws(ProtoError) {}
 
     /// Builds the C message in `arena`; it lives as long as the arena.
     static func makeCMessage(
@@ -700,8 +717,9 @@ public struct Mk_Bok_V1_GetHpkePublicKeyResponse: ProtoMessage, Hashable {
 extension Mk_Bok_V1_GetHpkePublicKeyResponse {
     /// Decodes a packed `mk.bok.v1.GetHpkePublicKeyResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__get_hpke_public_key_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__bok__v1__get_hpke_public_key_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -725,11 +743,13 @@ extension Mk_Bok_V1_GetHpkePublicKeyResponse {
             pack: mk__bok__v1__get_hpke_public_key_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__GetHpkePublicKeyResponse>) throws(ProtoError) {
-        let _keyId = try ProtoCodec.string(c.pointee.key_id, message: Self.protoMessageName, field: "key_id")
-        let _publicKey = ProtoCodec.bytes(c.pointee.public_key)
-        self.init(keyId: _keyId, publicKey: _publicKey)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__GetHpkePublicKeyResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.keyId = try ProtoCodec.string(c.pointee.key_id, message: Self.protoMessageName, field: "key_id")
+        m.publicKey = ProtoCodec.bytes(c.pointee.public_key)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -775,8 +795,9 @@ public struct Mk_Bok_V1_GetVerificationRequest: ProtoMessage, Hashable {
 extension Mk_Bok_V1_GetVerificationRequest {
     /// Decodes a packed `mk.bok.v1.GetVerificationRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__get_verification_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__bok__v1__get_verification_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -799,13 +820,13 @@ extension Mk_Bok_V1_GetVerificationRequest {
             pack: mk__bok__v1__get_verification_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__GetVerificationRequest>) throws(ProtoError) {
-        var _office: Mk_Bok_V1_Office? = nil
-        if let value = c.pointee.office { _office = try Mk_Bok_V1_Office(cMessage: value) }
-        let _requestId = try ProtoCodec.string(
-            c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
-        self.init(office: _office, requestId: _requestId)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__GetVerificationRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.office = try ProtoCodec.message(c.pointee.office, read: Mk_Bok_V1_Office.read)
+        m.requestId = try ProtoCodec.string(c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -844,8 +865,9 @@ public struct Mk_Bok_V1_GetVerificationResponse: ProtoMessage, Hashable {
 extension Mk_Bok_V1_GetVerificationResponse {
     /// Decodes a packed `mk.bok.v1.GetVerificationResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__get_verification_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__bok__v1__get_verification_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -868,11 +890,12 @@ extension Mk_Bok_V1_GetVerificationResponse {
             pack: mk__bok__v1__get_verification_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__GetVerificationResponse>) throws(ProtoError) {
-        var _verification: Mk_Bok_V1_Verification? = nil
-        if let value = c.pointee.verification { _verification = try Mk_Bok_V1_Verification(cMessage: value) }
-        self.init(verification: _verification)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__GetVerificationResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.verification = try ProtoCodec.message(c.pointee.verification, read: Mk_Bok_V1_Verification.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -913,8 +936,8 @@ public struct Mk_Bok_V1_ListPromptsRequest: ProtoMessage, Hashable {
 extension Mk_Bok_V1_ListPromptsRequest {
     /// Decodes a packed `mk.bok.v1.ListPromptsRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__list_prompts_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__list_prompts_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -937,11 +960,13 @@ extension Mk_Bok_V1_ListPromptsRequest {
             pack: mk__bok__v1__list_prompts_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__ListPromptsRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        self.init(subject: _subject, deviceId: _deviceId)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__ListPromptsRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -982,8 +1007,8 @@ public struct Mk_Bok_V1_ListPromptsResponse: ProtoMessage, Hashable {
 extension Mk_Bok_V1_ListPromptsResponse {
     /// Decodes a packed `mk.bok.v1.ListPromptsResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__list_prompts_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__list_prompts_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1006,12 +1031,14 @@ extension Mk_Bok_V1_ListPromptsResponse {
             pack: mk__bok__v1__list_prompts_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__ListPromptsResponse>) throws(ProtoError) {
-        let _prompts = try ProtoCodec.messages(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__ListPromptsResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.prompts = try ProtoCodec.messages(
             c.pointee.prompts, count: c.pointee.n_prompts, message: Self.protoMessageName, field: "prompts",
-            convert: Mk_Bok_V1_Prompt.init(cMessage:))
-        self.init(prompts: _prompts)
+            read: Mk_Bok_V1_Prompt.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1057,8 +1084,9 @@ public struct Mk_Bok_V1_ListVerificationHistoryRequest: ProtoMessage, Hashable {
 extension Mk_Bok_V1_ListVerificationHistoryRequest {
     /// Decodes a packed `mk.bok.v1.ListVerificationHistoryRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__list_verification_history_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__bok__v1__list_verification_history_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1082,11 +1110,13 @@ extension Mk_Bok_V1_ListVerificationHistoryRequest {
             pack: mk__bok__v1__list_verification_history_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__ListVerificationHistoryRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _limit = c.pointee.limit
-        self.init(subject: _subject, limit: _limit)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__ListVerificationHistoryRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.limit = c.pointee.limit
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1125,8 +1155,9 @@ public struct Mk_Bok_V1_ListVerificationHistoryResponse: ProtoMessage, Hashable 
 extension Mk_Bok_V1_ListVerificationHistoryResponse {
     /// Decodes a packed `mk.bok.v1.ListVerificationHistoryResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__list_verification_history_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__bok__v1__list_verification_history_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1150,12 +1181,14 @@ extension Mk_Bok_V1_ListVerificationHistoryResponse {
             pack: mk__bok__v1__list_verification_history_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__ListVerificationHistoryResponse>) throws(ProtoError) {
-        let _entries = try ProtoCodec.messages(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__ListVerificationHistoryResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.entries = try ProtoCodec.messages(
             c.pointee.entries, count: c.pointee.n_entries, message: Self.protoMessageName, field: "entries",
-            convert: Mk_Bok_V1_VerificationHistoryEntry.init(cMessage:))
-        self.init(entries: _entries)
+            read: Mk_Bok_V1_VerificationHistoryEntry.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1206,7 +1239,8 @@ public struct Mk_Bok_V1_Office: ProtoMessage, Hashable {
 extension Mk_Bok_V1_Office {
     /// Decodes a packed `mk.bok.v1.Office`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(bytes, unpack: mk__bok__v1__office__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__office__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1227,14 +1261,15 @@ extension Mk_Bok_V1_Office {
             self, build: Self.makeCMessage, size: mk__bok__v1__office__get_packed_size, pack: mk__bok__v1__office__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__Office>) throws(ProtoError) {
-        let _officeId = try ProtoCodec.string(c.pointee.office_id, message: Self.protoMessageName, field: "office_id")
-        let _officeName = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__Office>, into m: inout Self
+    ) throws(ProtoError) {
+        m.officeId = try ProtoCodec.string(c.pointee.office_id, message: Self.protoMessageName, field: "office_id")
+        m.officeName = try ProtoCodec.string(
             c.pointee.office_name, message: Self.protoMessageName, field: "office_name")
-        let _counterId = try ProtoCodec.string(
-            c.pointee.counter_id, message: Self.protoMessageName, field: "counter_id")
-        self.init(officeId: _officeId, officeName: _officeName, counterId: _counterId)
+        m.counterId = try ProtoCodec.string(c.pointee.counter_id, message: Self.protoMessageName, field: "counter_id")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1298,7 +1333,8 @@ public struct Mk_Bok_V1_Prompt: ProtoMessage, Hashable {
 extension Mk_Bok_V1_Prompt {
     /// Decodes a packed `mk.bok.v1.Prompt`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(bytes, unpack: mk__bok__v1__prompt__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__prompt__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1319,18 +1355,17 @@ extension Mk_Bok_V1_Prompt {
             self, build: Self.makeCMessage, size: mk__bok__v1__prompt__get_packed_size, pack: mk__bok__v1__prompt__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__Prompt>) throws(ProtoError) {
-        let _requestId = try ProtoCodec.string(
-            c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
-        let _officeName = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__Prompt>, into m: inout Self
+    ) throws(ProtoError) {
+        m.requestId = try ProtoCodec.string(c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
+        m.officeName = try ProtoCodec.string(
             c.pointee.office_name, message: Self.protoMessageName, field: "office_name")
-        let _purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
-        let _expiresAtUnixMicros = c.pointee.expires_at_unix_micros
-        let _attemptsLeft = c.pointee.attempts_left
-        self.init(
-            requestId: _requestId, officeName: _officeName, purpose: _purpose,
-            expiresAtUnixMicros: _expiresAtUnixMicros, attemptsLeft: _attemptsLeft)
+        m.purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
+        m.expiresAtUnixMicros = c.pointee.expires_at_unix_micros
+        m.attemptsLeft = c.pointee.attempts_left
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1386,7 +1421,8 @@ public struct Mk_Bok_V1_SetBokRequest: ProtoMessage, Hashable {
 extension Mk_Bok_V1_SetBokRequest {
     /// Decodes a packed `mk.bok.v1.SetBokRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(bytes, unpack: mk__bok__v1__set_bok_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__set_bok_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1408,13 +1444,14 @@ extension Mk_Bok_V1_SetBokRequest {
             pack: mk__bok__v1__set_bok_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__SetBokRequest>) throws(ProtoError) {
-        var _office: Mk_Bok_V1_Office? = nil
-        if let value = c.pointee.office { _office = try Mk_Bok_V1_Office(cMessage: value) }
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _code = try ProtoCodec.string(c.pointee.code, message: Self.protoMessageName, field: "code")
-        self.init(office: _office, subject: _subject, code: _code)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__SetBokRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.office = try ProtoCodec.message(c.pointee.office, read: Mk_Bok_V1_Office.read)
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.code = try ProtoCodec.string(c.pointee.code, message: Self.protoMessageName, field: "code")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1454,8 +1491,8 @@ public struct Mk_Bok_V1_SetBokResponse: ProtoMessage, Hashable {
 extension Mk_Bok_V1_SetBokResponse {
     /// Decodes a packed `mk.bok.v1.SetBokResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__set_bok_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__set_bok_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1477,10 +1514,12 @@ extension Mk_Bok_V1_SetBokResponse {
             pack: mk__bok__v1__set_bok_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__SetBokResponse>) throws(ProtoError) {
-        let _state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
-        self.init(state: _state)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__SetBokResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1526,8 +1565,9 @@ public struct Mk_Bok_V1_StartVerificationRequest: ProtoMessage, Hashable {
 extension Mk_Bok_V1_StartVerificationRequest {
     /// Decodes a packed `mk.bok.v1.StartVerificationRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__start_verification_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__bok__v1__start_verification_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1551,13 +1591,14 @@ extension Mk_Bok_V1_StartVerificationRequest {
             pack: mk__bok__v1__start_verification_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__StartVerificationRequest>) throws(ProtoError) {
-        var _office: Mk_Bok_V1_Office? = nil
-        if let value = c.pointee.office { _office = try Mk_Bok_V1_Office(cMessage: value) }
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
-        self.init(office: _office, subject: _subject, purpose: _purpose)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__StartVerificationRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.office = try ProtoCodec.message(c.pointee.office, read: Mk_Bok_V1_Office.read)
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1609,8 +1650,9 @@ public struct Mk_Bok_V1_StartVerificationResponse: ProtoMessage, Hashable {
 extension Mk_Bok_V1_StartVerificationResponse {
     /// Decodes a packed `mk.bok.v1.StartVerificationResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__start_verification_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__bok__v1__start_verification_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1634,14 +1676,15 @@ extension Mk_Bok_V1_StartVerificationResponse {
             pack: mk__bok__v1__start_verification_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__StartVerificationResponse>) throws(ProtoError) {
-        let _requestId = try ProtoCodec.string(
-            c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
-        let _counterCode = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__StartVerificationResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.requestId = try ProtoCodec.string(c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
+        m.counterCode = try ProtoCodec.string(
             c.pointee.counter_code, message: Self.protoMessageName, field: "counter_code")
-        let _expiresAtUnixMicros = c.pointee.expires_at_unix_micros
-        self.init(requestId: _requestId, counterCode: _counterCode, expiresAtUnixMicros: _expiresAtUnixMicros)
+        m.expiresAtUnixMicros = c.pointee.expires_at_unix_micros
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1714,8 +1757,8 @@ public struct Mk_Bok_V1_SubmitAnswerRequest: ProtoMessage, Hashable {
 extension Mk_Bok_V1_SubmitAnswerRequest {
     /// Decodes a packed `mk.bok.v1.SubmitAnswerRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__submit_answer_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__submit_answer_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1738,21 +1781,19 @@ extension Mk_Bok_V1_SubmitAnswerRequest {
             pack: mk__bok__v1__submit_answer_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__SubmitAnswerRequest>) throws(ProtoError) {
-        let _requestId = try ProtoCodec.string(
-            c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        let _counterCode = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__SubmitAnswerRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.requestId = try ProtoCodec.string(c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.counterCode = try ProtoCodec.string(
             c.pointee.counter_code, message: Self.protoMessageName, field: "counter_code")
-        var _encryptedBok: Mk_Bok_V1_EncryptedBok? = nil
-        if let value = c.pointee.encrypted_bok { _encryptedBok = try Mk_Bok_V1_EncryptedBok(cMessage: value) }
-        let _signedAtUnixMicros = c.pointee.signed_at_unix_micros
-        let _signature = ProtoCodec.bytes(c.pointee.signature)
-        self.init(
-            requestId: _requestId, subject: _subject, deviceId: _deviceId, counterCode: _counterCode,
-            encryptedBok: _encryptedBok, signedAtUnixMicros: _signedAtUnixMicros, signature: _signature)
+        m.encryptedBok = try ProtoCodec.message(c.pointee.encrypted_bok, read: Mk_Bok_V1_EncryptedBok.read)
+        m.signedAtUnixMicros = c.pointee.signed_at_unix_micros
+        m.signature = ProtoCodec.bytes(c.pointee.signature)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1812,8 +1853,8 @@ public struct Mk_Bok_V1_SubmitAnswerResponse: ProtoMessage, Hashable {
 extension Mk_Bok_V1_SubmitAnswerResponse {
     /// Decodes a packed `mk.bok.v1.SubmitAnswerResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__submit_answer_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__submit_answer_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1836,11 +1877,13 @@ extension Mk_Bok_V1_SubmitAnswerResponse {
             pack: mk__bok__v1__submit_answer_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__SubmitAnswerResponse>) throws(ProtoError) {
-        let _state = Mk_Bok_V1_VerificationState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
-        let _attemptsLeft = c.pointee.attempts_left
-        self.init(state: _state, attemptsLeft: _attemptsLeft)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__SubmitAnswerResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.state = Mk_Bok_V1_VerificationState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        m.attemptsLeft = c.pointee.attempts_left
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1887,8 +1930,8 @@ public struct Mk_Bok_V1_UnblockBokRequest: ProtoMessage, Hashable {
 extension Mk_Bok_V1_UnblockBokRequest {
     /// Decodes a packed `mk.bok.v1.UnblockBokRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__unblock_bok_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__unblock_bok_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1911,13 +1954,14 @@ extension Mk_Bok_V1_UnblockBokRequest {
             pack: mk__bok__v1__unblock_bok_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__UnblockBokRequest>) throws(ProtoError) {
-        var _office: Mk_Bok_V1_Office? = nil
-        if let value = c.pointee.office { _office = try Mk_Bok_V1_Office(cMessage: value) }
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _newCode = try ProtoCodec.string(c.pointee.new_code, message: Self.protoMessageName, field: "new_code")
-        self.init(office: _office, subject: _subject, newCode: _newCode)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__UnblockBokRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.office = try ProtoCodec.message(c.pointee.office, read: Mk_Bok_V1_Office.read)
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.newCode = try ProtoCodec.string(c.pointee.new_code, message: Self.protoMessageName, field: "new_code")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1959,8 +2003,8 @@ public struct Mk_Bok_V1_UnblockBokResponse: ProtoMessage, Hashable {
 extension Mk_Bok_V1_UnblockBokResponse {
     /// Decodes a packed `mk.bok.v1.UnblockBokResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__unblock_bok_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__unblock_bok_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1983,10 +2027,12 @@ extension Mk_Bok_V1_UnblockBokResponse {
             pack: mk__bok__v1__unblock_bok_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__UnblockBokResponse>) throws(ProtoError) {
-        let _state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
-        self.init(state: _state)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__UnblockBokResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.state = Mk_Bok_V1_BokState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2052,7 +2098,8 @@ public struct Mk_Bok_V1_Verification: ProtoMessage, Hashable {
 extension Mk_Bok_V1_Verification {
     /// Decodes a packed `mk.bok.v1.Verification`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(bytes, unpack: mk__bok__v1__verification__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__bok__v1__verification__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2074,20 +2121,18 @@ extension Mk_Bok_V1_Verification {
             pack: mk__bok__v1__verification__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__Verification>) throws(ProtoError) {
-        let _requestId = try ProtoCodec.string(
-            c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
-        let _state = Mk_Bok_V1_VerificationState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
-        let _purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
-        let _startedAtUnixMicros = c.pointee.started_at_unix_micros
-        let _expiresAtUnixMicros = c.pointee.expires_at_unix_micros
-        let _finishedAtUnixMicros = c.pointee.finished_at_unix_micros
-        let _attemptsLeft = c.pointee.attempts_left
-        self.init(
-            requestId: _requestId, state: _state, purpose: _purpose, startedAtUnixMicros: _startedAtUnixMicros,
-            expiresAtUnixMicros: _expiresAtUnixMicros, finishedAtUnixMicros: _finishedAtUnixMicros,
-            attemptsLeft: _attemptsLeft)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__Verification>, into m: inout Self
+    ) throws(ProtoError) {
+        m.requestId = try ProtoCodec.string(c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
+        m.state = Mk_Bok_V1_VerificationState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        m.purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
+        m.startedAtUnixMicros = c.pointee.started_at_unix_micros
+        m.expiresAtUnixMicros = c.pointee.expires_at_unix_micros
+        m.finishedAtUnixMicros = c.pointee.finished_at_unix_micros
+        m.attemptsLeft = c.pointee.attempts_left
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2148,8 +2193,9 @@ public struct Mk_Bok_V1_VerificationHistoryEntry: ProtoMessage, Hashable {
 extension Mk_Bok_V1_VerificationHistoryEntry {
     /// Decodes a packed `mk.bok.v1.VerificationHistoryEntry`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__bok__v1__verification_history_entry__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__bok__v1__verification_history_entry__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2173,14 +2219,16 @@ extension Mk_Bok_V1_VerificationHistoryEntry {
             pack: mk__bok__v1__verification_history_entry__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Bok__V1__VerificationHistoryEntry>) throws(ProtoError) {
-        let _officeName = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Bok__V1__VerificationHistoryEntry>, into m: inout Self
+    ) throws(ProtoError) {
+        m.officeName = try ProtoCodec.string(
             c.pointee.office_name, message: Self.protoMessageName, field: "office_name")
-        let _purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
-        let _state = Mk_Bok_V1_VerificationState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
-        let _startedAtUnixMicros = c.pointee.started_at_unix_micros
-        self.init(officeName: _officeName, purpose: _purpose, state: _state, startedAtUnixMicros: _startedAtUnixMicros)
+        m.purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
+        m.state = Mk_Bok_V1_VerificationState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        m.startedAtUnixMicros = c.pointee.started_at_unix_micros
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.

@@ -203,7 +203,8 @@ public struct Mk_Events_V1_BokOutcome: ProtoMessage, Hashable {
 extension Mk_Events_V1_BokOutcome {
     /// Decodes a packed `mk.events.v1.BokOutcome`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(bytes, unpack: mk__events__v1__bok_outcome__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__events__v1__bok_outcome__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -225,19 +226,18 @@ extension Mk_Events_V1_BokOutcome {
             pack: mk__events__v1__bok_outcome__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__BokOutcome>) throws(ProtoError) {
-        let _requestId = try ProtoCodec.string(
-            c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
-        let _result = Mk_Events_V1_BokResult(rawValue: Int32(truncatingIfNeeded: c.pointee.result.rawValue))
-        let _officeName = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Events__V1__BokOutcome>, into m: inout Self
+    ) throws(ProtoError) {
+        m.requestId = try ProtoCodec.string(c.pointee.request_id, message: Self.protoMessageName, field: "request_id")
+        m.result = Mk_Events_V1_BokResult(rawValue: Int32(truncatingIfNeeded: c.pointee.result.rawValue))
+        m.officeName = try ProtoCodec.string(
             c.pointee.office_name, message: Self.protoMessageName, field: "office_name")
-        let _purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
-        let _attemptsLeft = c.pointee.attempts_left
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        self.init(
-            requestId: _requestId, result: _result, officeName: _officeName, purpose: _purpose,
-            attemptsLeft: _attemptsLeft, deviceId: _deviceId)
+        m.purpose = try ProtoCodec.string(c.pointee.purpose, message: Self.protoMessageName, field: "purpose")
+        m.attemptsLeft = c.pointee.attempts_left
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -286,8 +286,9 @@ public struct Mk_Events_V1_DeliverEventsRequest: ProtoMessage, Hashable {
 extension Mk_Events_V1_DeliverEventsRequest {
     /// Decodes a packed `mk.events.v1.DeliverEventsRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__events__v1__deliver_events_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__events__v1__deliver_events_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -310,12 +311,14 @@ extension Mk_Events_V1_DeliverEventsRequest {
             pack: mk__events__v1__deliver_events_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__DeliverEventsRequest>) throws(ProtoError) {
-        let _events = try ProtoCodec.messages(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Events__V1__DeliverEventsRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.events = try ProtoCodec.messages(
             c.pointee.events, count: c.pointee.n_events, message: Self.protoMessageName, field: "events",
-            convert: Mk_Events_V1_Event.init(cMessage:))
-        self.init(events: _events)
+            read: Mk_Events_V1_Event.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -356,8 +359,9 @@ public struct Mk_Events_V1_DeliverEventsResponse: ProtoMessage, Hashable {
 extension Mk_Events_V1_DeliverEventsResponse {
     /// Decodes a packed `mk.events.v1.DeliverEventsResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__events__v1__deliver_events_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__events__v1__deliver_events_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -381,10 +385,12 @@ extension Mk_Events_V1_DeliverEventsResponse {
             pack: mk__events__v1__deliver_events_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__DeliverEventsResponse>) throws(ProtoError) {
-        let _applied = c.pointee.applied
-        self.init(applied: _applied)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Events__V1__DeliverEventsResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.applied = c.pointee.applied
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -435,8 +441,8 @@ public struct Mk_Events_V1_DevicePaired: ProtoMessage, Hashable {
 extension Mk_Events_V1_DevicePaired {
     /// Decodes a packed `mk.events.v1.DevicePaired`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__events__v1__device_paired__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__events__v1__device_paired__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -458,14 +464,16 @@ extension Mk_Events_V1_DevicePaired {
             pack: mk__events__v1__device_paired__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__DevicePaired>) throws(ProtoError) {
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        let _displayName = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Events__V1__DevicePaired>, into m: inout Self
+    ) throws(ProtoError) {
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.displayName = try ProtoCodec.string(
             c.pointee.display_name, message: Self.protoMessageName, field: "display_name")
-        let _platform = try ProtoCodec.string(c.pointee.platform, message: Self.protoMessageName, field: "platform")
-        let _origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
-        self.init(deviceId: _deviceId, displayName: _displayName, platform: _platform, origin: _origin)
+        m.platform = try ProtoCodec.string(c.pointee.platform, message: Self.protoMessageName, field: "platform")
+        m.origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -518,8 +526,8 @@ public struct Mk_Events_V1_DeviceRenamed: ProtoMessage, Hashable {
 extension Mk_Events_V1_DeviceRenamed {
     /// Decodes a packed `mk.events.v1.DeviceRenamed`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__events__v1__device_renamed__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__events__v1__device_renamed__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -541,12 +549,14 @@ extension Mk_Events_V1_DeviceRenamed {
             pack: mk__events__v1__device_renamed__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__DeviceRenamed>) throws(ProtoError) {
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        let _displayName = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Events__V1__DeviceRenamed>, into m: inout Self
+    ) throws(ProtoError) {
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.displayName = try ProtoCodec.string(
             c.pointee.display_name, message: Self.protoMessageName, field: "display_name")
-        self.init(deviceId: _deviceId, displayName: _displayName)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -603,8 +613,8 @@ public struct Mk_Events_V1_DeviceUnpaired: ProtoMessage, Hashable {
 extension Mk_Events_V1_DeviceUnpaired {
     /// Decodes a packed `mk.events.v1.DeviceUnpaired`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__events__v1__device_unpaired__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__events__v1__device_unpaired__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -627,14 +637,16 @@ extension Mk_Events_V1_DeviceUnpaired {
             pack: mk__events__v1__device_unpaired__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__DeviceUnpaired>) throws(ProtoError) {
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        let _displayName = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Events__V1__DeviceUnpaired>, into m: inout Self
+    ) throws(ProtoError) {
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.displayName = try ProtoCodec.string(
             c.pointee.display_name, message: Self.protoMessageName, field: "display_name")
-        let _reason = try ProtoCodec.string(c.pointee.reason, message: Self.protoMessageName, field: "reason")
-        let _noMeansLeft = c.pointee.no_means_left != 0
-        self.init(deviceId: _deviceId, displayName: _displayName, reason: _reason, noMeansLeft: _noMeansLeft)
+        m.reason = try ProtoCodec.string(c.pointee.reason, message: Self.protoMessageName, field: "reason")
+        m.noMeansLeft = c.pointee.no_means_left != 0
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -730,7 +742,8 @@ public struct Mk_Events_V1_Event: ProtoMessage, Hashable {
 extension Mk_Events_V1_Event {
     /// Decodes a packed `mk.events.v1.Event`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(bytes, unpack: mk__events__v1__event__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__events__v1__event__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -752,28 +765,22 @@ extension Mk_Events_V1_Event {
             pack: mk__events__v1__event__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__Event>) throws(ProtoError) {
-        let _eventId = try ProtoCodec.string(c.pointee.event_id, message: Self.protoMessageName, field: "event_id")
-        let _type = Mk_Events_V1_EventType(rawValue: Int32(truncatingIfNeeded: c.pointee.type.rawValue))
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _occurredAtUnixMicros = c.pointee.occurred_at_unix_micros
-        let _sequence = c.pointee.sequence
-        let _producer = try ProtoCodec.string(c.pointee.producer, message: Self.protoMessageName, field: "producer")
-        var _devicePaired: Mk_Events_V1_DevicePaired? = nil
-        if let value = c.pointee.device_paired { _devicePaired = try Mk_Events_V1_DevicePaired(cMessage: value) }
-        var _deviceRenamed: Mk_Events_V1_DeviceRenamed? = nil
-        if let value = c.pointee.device_renamed { _deviceRenamed = try Mk_Events_V1_DeviceRenamed(cMessage: value) }
-        var _deviceUnpaired: Mk_Events_V1_DeviceUnpaired? = nil
-        if let value = c.pointee.device_unpaired { _deviceUnpaired = try Mk_Events_V1_DeviceUnpaired(cMessage: value) }
-        var _signedIn: Mk_Events_V1_SignedIn? = nil
-        if let value = c.pointee.signed_in { _signedIn = try Mk_Events_V1_SignedIn(cMessage: value) }
-        var _bokOutcome: Mk_Events_V1_BokOutcome? = nil
-        if let value = c.pointee.bok_outcome { _bokOutcome = try Mk_Events_V1_BokOutcome(cMessage: value) }
-        self.init(
-            eventId: _eventId, type: _type, subject: _subject, occurredAtUnixMicros: _occurredAtUnixMicros,
-            sequence: _sequence, producer: _producer, devicePaired: _devicePaired, deviceRenamed: _deviceRenamed,
-            deviceUnpaired: _deviceUnpaired, signedIn: _signedIn, bokOutcome: _bokOutcome)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Events__V1__Event>, into m: inout Self
+    ) throws(ProtoError) {
+        m.eventId = try ProtoCodec.string(c.pointee.event_id, message: Self.protoMessageName, field: "event_id")
+        m.type = Mk_Events_V1_EventType(rawValue: Int32(truncatingIfNeeded: c.pointee.type.rawValue))
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.occurredAtUnixMicros = c.pointee.occurred_at_unix_micros
+        m.sequence = c.pointee.sequence
+        m.producer = try ProtoCodec.string(c.pointee.producer, message: Self.protoMessageName, field: "producer")
+        m.devicePaired = try ProtoCodec.message(c.pointee.device_paired, read: Mk_Events_V1_DevicePaired.read)
+        m.deviceRenamed = try ProtoCodec.message(c.pointee.device_renamed, read: Mk_Events_V1_DeviceRenamed.read)
+        m.deviceUnpaired = try ProtoCodec.message(c.pointee.device_unpaired, read: Mk_Events_V1_DeviceUnpaired.read)
+        m.signedIn = try ProtoCodec.message(c.pointee.signed_in, read: Mk_Events_V1_SignedIn.read)
+        m.bokOutcome = try ProtoCodec.message(c.pointee.bok_outcome, read: Mk_Events_V1_BokOutcome.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -841,7 +848,8 @@ public struct Mk_Events_V1_SignedIn: ProtoMessage, Hashable {
 extension Mk_Events_V1_SignedIn {
     /// Decodes a packed `mk.events.v1.SignedIn`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(bytes, unpack: mk__events__v1__signed_in__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__events__v1__signed_in__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -863,12 +871,14 @@ extension Mk_Events_V1_SignedIn {
             pack: mk__events__v1__signed_in__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Events__V1__SignedIn>) throws(ProtoError) {
-        let _means = try ProtoCodec.string(c.pointee.means, message: Self.protoMessageName, field: "means")
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        let _origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
-        self.init(means: _means, deviceId: _deviceId, origin: _origin)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Events__V1__SignedIn>, into m: inout Self
+    ) throws(ProtoError) {
+        m.means = try ProtoCodec.string(c.pointee.means, message: Self.protoMessageName, field: "means")
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.

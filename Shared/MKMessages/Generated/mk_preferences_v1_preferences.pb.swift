@@ -207,8 +207,9 @@ public struct Mk_Preferences_V1_AckInboxRequest: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_AckInboxRequest {
     /// Decodes a packed `mk.preferences.v1.AckInboxRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__ack_inbox_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__ack_inbox_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -231,13 +232,15 @@ extension Mk_Preferences_V1_AckInboxRequest {
             pack: mk__preferences__v1__ack_inbox_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__AckInboxRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        let _messageIds = try ProtoCodec.strings(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__AckInboxRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.messageIds = try ProtoCodec.strings(
             c.pointee.message_ids, count: c.pointee.n_message_ids, message: Self.protoMessageName, field: "message_ids")
-        self.init(subject: _subject, deviceId: _deviceId, messageIds: _messageIds)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -283,8 +286,9 @@ public struct Mk_Preferences_V1_AckInboxResponse: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_AckInboxResponse {
     /// Decodes a packed `mk.preferences.v1.AckInboxResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__ack_inbox_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__ack_inbox_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -308,10 +312,12 @@ extension Mk_Preferences_V1_AckInboxResponse {
             pack: mk__preferences__v1__ack_inbox_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__AckInboxResponse>) throws(ProtoError) {
-        let _acknowledged = c.pointee.acknowledged
-        self.init(acknowledged: _acknowledged)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__AckInboxResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.acknowledged = c.pointee.acknowledged
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -352,8 +358,8 @@ public struct Mk_Preferences_V1_ChannelStatus: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_ChannelStatus {
     /// Decodes a packed `mk.preferences.v1.ChannelStatus`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__channel_status__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__preferences__v1__channel_status__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -376,11 +382,13 @@ extension Mk_Preferences_V1_ChannelStatus {
             pack: mk__preferences__v1__channel_status__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ChannelStatus>) throws(ProtoError) {
-        let _channel = Mk_Preferences_V1_ChannelKind(rawValue: Int32(truncatingIfNeeded: c.pointee.channel.rawValue))
-        let _state = Mk_Preferences_V1_DeliveryState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
-        self.init(channel: _channel, state: _state)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__ChannelStatus>, into m: inout Self
+    ) throws(ProtoError) {
+        m.channel = Mk_Preferences_V1_ChannelKind(rawValue: Int32(truncatingIfNeeded: c.pointee.channel.rawValue))
+        m.state = Mk_Preferences_V1_DeliveryState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -432,8 +440,8 @@ public struct Mk_Preferences_V1_ContactSetting: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_ContactSetting {
     /// Decodes a packed `mk.preferences.v1.ContactSetting`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__contact_setting__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__preferences__v1__contact_setting__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -456,13 +464,15 @@ extension Mk_Preferences_V1_ContactSetting {
             pack: mk__preferences__v1__contact_setting__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ContactSetting>) throws(ProtoError) {
-        let _channel = Mk_Preferences_V1_ChannelKind(rawValue: Int32(truncatingIfNeeded: c.pointee.channel.rawValue))
-        let _present = c.pointee.present != 0
-        let _address = try ProtoCodec.string(c.pointee.address, message: Self.protoMessageName, field: "address")
-        let _informative = c.pointee.informative != 0
-        self.init(channel: _channel, present: _present, address: _address, informative: _informative)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__ContactSetting>, into m: inout Self
+    ) throws(ProtoError) {
+        m.channel = Mk_Preferences_V1_ChannelKind(rawValue: Int32(truncatingIfNeeded: c.pointee.channel.rawValue))
+        m.present = c.pointee.present != 0
+        m.address = try ProtoCodec.string(c.pointee.address, message: Self.protoMessageName, field: "address")
+        m.informative = c.pointee.informative != 0
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -508,8 +518,8 @@ public struct Mk_Preferences_V1_Contacts: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_Contacts {
     /// Decodes a packed `mk.preferences.v1.Contacts`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__contacts__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__preferences__v1__contacts__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -531,11 +541,13 @@ extension Mk_Preferences_V1_Contacts {
             pack: mk__preferences__v1__contacts__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__Contacts>) throws(ProtoError) {
-        let _email = try ProtoCodec.string(c.pointee.email, message: Self.protoMessageName, field: "email")
-        let _phone = try ProtoCodec.string(c.pointee.phone, message: Self.protoMessageName, field: "phone")
-        self.init(email: _email, phone: _phone)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__Contacts>, into m: inout Self
+    ) throws(ProtoError) {
+        m.email = try ProtoCodec.string(c.pointee.email, message: Self.protoMessageName, field: "email")
+        m.phone = try ProtoCodec.string(c.pointee.phone, message: Self.protoMessageName, field: "phone")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -591,8 +603,8 @@ public struct Mk_Preferences_V1_DeviceSetting: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_DeviceSetting {
     /// Decodes a packed `mk.preferences.v1.DeviceSetting`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__device_setting__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__preferences__v1__device_setting__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -615,13 +627,15 @@ extension Mk_Preferences_V1_DeviceSetting {
             pack: mk__preferences__v1__device_setting__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__DeviceSetting>) throws(ProtoError) {
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        let _informative = c.pointee.informative != 0
-        let _login = c.pointee.login != 0
-        let _bokPad = c.pointee.bok_pad != 0
-        self.init(deviceId: _deviceId, informative: _informative, login: _login, bokPad: _bokPad)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__DeviceSetting>, into m: inout Self
+    ) throws(ProtoError) {
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.informative = c.pointee.informative != 0
+        m.login = c.pointee.login != 0
+        m.bokPad = c.pointee.bok_pad != 0
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -662,8 +676,9 @@ public struct Mk_Preferences_V1_GetContactsRequest: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_GetContactsRequest {
     /// Decodes a packed `mk.preferences.v1.GetContactsRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__get_contacts_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__get_contacts_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -687,10 +702,12 @@ extension Mk_Preferences_V1_GetContactsRequest {
             pack: mk__preferences__v1__get_contacts_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__GetContactsRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        self.init(subject: _subject)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__GetContactsRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -728,8 +745,9 @@ public struct Mk_Preferences_V1_GetContactsResponse: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_GetContactsResponse {
     /// Decodes a packed `mk.preferences.v1.GetContactsResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__get_contacts_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__get_contacts_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -753,11 +771,12 @@ extension Mk_Preferences_V1_GetContactsResponse {
             pack: mk__preferences__v1__get_contacts_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__GetContactsResponse>) throws(ProtoError) {
-        var _contacts: Mk_Preferences_V1_Contacts? = nil
-        if let value = c.pointee.contacts { _contacts = try Mk_Preferences_V1_Contacts(cMessage: value) }
-        self.init(contacts: _contacts)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__GetContactsResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.contacts = try ProtoCodec.message(c.pointee.contacts, read: Mk_Preferences_V1_Contacts.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -798,8 +817,9 @@ public struct Mk_Preferences_V1_GetNotificationStatusRequest: ProtoMessage, Hash
 extension Mk_Preferences_V1_GetNotificationStatusRequest {
     /// Decodes a packed `mk.preferences.v1.GetNotificationStatusRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__get_notification_status_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__get_notification_status_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -823,13 +843,15 @@ extension Mk_Preferences_V1_GetNotificationStatusRequest {
             pack: mk__preferences__v1__get_notification_status_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__GetNotificationStatusRequest>) throws(ProtoError) {
-        let _authorityId = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__GetNotificationStatusRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.authorityId = try ProtoCodec.string(
             c.pointee.authority_id, message: Self.protoMessageName, field: "authority_id")
-        let _notificationId = try ProtoCodec.string(
+        m.notificationId = try ProtoCodec.string(
             c.pointee.notification_id, message: Self.protoMessageName, field: "notification_id")
-        self.init(authorityId: _authorityId, notificationId: _notificationId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -873,8 +895,9 @@ public struct Mk_Preferences_V1_GetNotificationStatusResponse: ProtoMessage, Has
 extension Mk_Preferences_V1_GetNotificationStatusResponse {
     /// Decodes a packed `mk.preferences.v1.GetNotificationStatusResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__get_notification_status_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__get_notification_status_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -900,12 +923,14 @@ extension Mk_Preferences_V1_GetNotificationStatusResponse {
             pack: mk__preferences__v1__get_notification_status_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__GetNotificationStatusResponse>) throws(ProtoError) {
-        let _channels = try ProtoCodec.messages(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__GetNotificationStatusResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.channels = try ProtoCodec.messages(
             c.pointee.channels, count: c.pointee.n_channels, message: Self.protoMessageName, field: "channels",
-            convert: Mk_Preferences_V1_ChannelStatus.init(cMessage:))
-        self.init(channels: _channels)
+            read: Mk_Preferences_V1_ChannelStatus.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -947,8 +972,9 @@ public struct Mk_Preferences_V1_GetSettingsRequest: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_GetSettingsRequest {
     /// Decodes a packed `mk.preferences.v1.GetSettingsRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__get_settings_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__get_settings_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -972,10 +998,12 @@ extension Mk_Preferences_V1_GetSettingsRequest {
             pack: mk__preferences__v1__get_settings_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__GetSettingsRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        self.init(subject: _subject)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__GetSettingsRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1013,8 +1041,9 @@ public struct Mk_Preferences_V1_GetSettingsResponse: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_GetSettingsResponse {
     /// Decodes a packed `mk.preferences.v1.GetSettingsResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__get_settings_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__get_settings_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1038,11 +1067,12 @@ extension Mk_Preferences_V1_GetSettingsResponse {
             pack: mk__preferences__v1__get_settings_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__GetSettingsResponse>) throws(ProtoError) {
-        var _settings: Mk_Preferences_V1_Settings? = nil
-        if let value = c.pointee.settings { _settings = try Mk_Preferences_V1_Settings(cMessage: value) }
-        self.init(settings: _settings)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__GetSettingsResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.settings = try ProtoCodec.message(c.pointee.settings, read: Mk_Preferences_V1_Settings.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1108,8 +1138,8 @@ public struct Mk_Preferences_V1_InboxMessage: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_InboxMessage {
     /// Decodes a packed `mk.preferences.v1.InboxMessage`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__inbox_message__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__preferences__v1__inbox_message__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1132,20 +1162,19 @@ extension Mk_Preferences_V1_InboxMessage {
             pack: mk__preferences__v1__inbox_message__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__InboxMessage>) throws(ProtoError) {
-        let _messageId = try ProtoCodec.string(
-            c.pointee.message_id, message: Self.protoMessageName, field: "message_id")
-        let _kind = Mk_Preferences_V1_InboxKind(rawValue: Int32(truncatingIfNeeded: c.pointee.kind.rawValue))
-        let _title = try ProtoCodec.string(c.pointee.title, message: Self.protoMessageName, field: "title")
-        let _body = try ProtoCodec.string(c.pointee.body, message: Self.protoMessageName, field: "body")
-        let _createdAtUnixMicros = c.pointee.created_at_unix_micros
-        let _concernsDeviceId = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__InboxMessage>, into m: inout Self
+    ) throws(ProtoError) {
+        m.messageId = try ProtoCodec.string(c.pointee.message_id, message: Self.protoMessageName, field: "message_id")
+        m.kind = Mk_Preferences_V1_InboxKind(rawValue: Int32(truncatingIfNeeded: c.pointee.kind.rawValue))
+        m.title = try ProtoCodec.string(c.pointee.title, message: Self.protoMessageName, field: "title")
+        m.body = try ProtoCodec.string(c.pointee.body, message: Self.protoMessageName, field: "body")
+        m.createdAtUnixMicros = c.pointee.created_at_unix_micros
+        m.concernsDeviceId = try ProtoCodec.string(
             c.pointee.concerns_device_id, message: Self.protoMessageName, field: "concerns_device_id")
-        let _sender = try ProtoCodec.string(c.pointee.sender, message: Self.protoMessageName, field: "sender")
-        self.init(
-            messageId: _messageId, kind: _kind, title: _title, body: _body, createdAtUnixMicros: _createdAtUnixMicros,
-            concernsDeviceId: _concernsDeviceId, sender: _sender)
+        m.sender = try ProtoCodec.string(c.pointee.sender, message: Self.protoMessageName, field: "sender")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1196,8 +1225,9 @@ public struct Mk_Preferences_V1_ListBokPadDevicesRequest: ProtoMessage, Hashable
 extension Mk_Preferences_V1_ListBokPadDevicesRequest {
     /// Decodes a packed `mk.preferences.v1.ListBokPadDevicesRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__list_bok_pad_devices_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__list_bok_pad_devices_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1221,10 +1251,12 @@ extension Mk_Preferences_V1_ListBokPadDevicesRequest {
             pack: mk__preferences__v1__list_bok_pad_devices_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ListBokPadDevicesRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        self.init(subject: _subject)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__ListBokPadDevicesRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1262,8 +1294,9 @@ public struct Mk_Preferences_V1_ListBokPadDevicesResponse: ProtoMessage, Hashabl
 extension Mk_Preferences_V1_ListBokPadDevicesResponse {
     /// Decodes a packed `mk.preferences.v1.ListBokPadDevicesResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__list_bok_pad_devices_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__list_bok_pad_devices_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1287,11 +1320,13 @@ extension Mk_Preferences_V1_ListBokPadDevicesResponse {
             pack: mk__preferences__v1__list_bok_pad_devices_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ListBokPadDevicesResponse>) throws(ProtoError) {
-        let _deviceIds = try ProtoCodec.strings(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__ListBokPadDevicesResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.deviceIds = try ProtoCodec.strings(
             c.pointee.device_ids, count: c.pointee.n_device_ids, message: Self.protoMessageName, field: "device_ids")
-        self.init(deviceIds: _deviceIds)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1340,8 +1375,9 @@ public struct Mk_Preferences_V1_ListInboxRequest: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_ListInboxRequest {
     /// Decodes a packed `mk.preferences.v1.ListInboxRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__list_inbox_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__list_inbox_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1365,12 +1401,14 @@ extension Mk_Preferences_V1_ListInboxRequest {
             pack: mk__preferences__v1__list_inbox_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ListInboxRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        let _limit = c.pointee.limit
-        self.init(subject: _subject, deviceId: _deviceId, limit: _limit)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__ListInboxRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.limit = c.pointee.limit
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1412,8 +1450,9 @@ public struct Mk_Preferences_V1_ListInboxResponse: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_ListInboxResponse {
     /// Decodes a packed `mk.preferences.v1.ListInboxResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__list_inbox_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__list_inbox_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1437,12 +1476,14 @@ extension Mk_Preferences_V1_ListInboxResponse {
             pack: mk__preferences__v1__list_inbox_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ListInboxResponse>) throws(ProtoError) {
-        let _messages = try ProtoCodec.messages(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__ListInboxResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.messages = try ProtoCodec.messages(
             c.pointee.messages, count: c.pointee.n_messages, message: Self.protoMessageName, field: "messages",
-            convert: Mk_Preferences_V1_InboxMessage.init(cMessage:))
-        self.init(messages: _messages)
+            read: Mk_Preferences_V1_InboxMessage.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1488,8 +1529,9 @@ public struct Mk_Preferences_V1_ListNoticesRequest: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_ListNoticesRequest {
     /// Decodes a packed `mk.preferences.v1.ListNoticesRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__list_notices_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__list_notices_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1513,11 +1555,13 @@ extension Mk_Preferences_V1_ListNoticesRequest {
             pack: mk__preferences__v1__list_notices_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ListNoticesRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _limit = c.pointee.limit
-        self.init(subject: _subject, limit: _limit)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__ListNoticesRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.limit = c.pointee.limit
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1556,8 +1600,9 @@ public struct Mk_Preferences_V1_ListNoticesResponse: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_ListNoticesResponse {
     /// Decodes a packed `mk.preferences.v1.ListNoticesResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__list_notices_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__list_notices_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1581,12 +1626,14 @@ extension Mk_Preferences_V1_ListNoticesResponse {
             pack: mk__preferences__v1__list_notices_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__ListNoticesResponse>) throws(ProtoError) {
-        let _notices = try ProtoCodec.messages(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__ListNoticesResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.notices = try ProtoCodec.messages(
             c.pointee.notices, count: c.pointee.n_notices, message: Self.protoMessageName, field: "notices",
-            convert: Mk_Preferences_V1_NoticeEntry.init(cMessage:))
-        self.init(notices: _notices)
+            read: Mk_Preferences_V1_NoticeEntry.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1642,8 +1689,8 @@ public struct Mk_Preferences_V1_NoticeEntry: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_NoticeEntry {
     /// Decodes a packed `mk.preferences.v1.NoticeEntry`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__notice_entry__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__preferences__v1__notice_entry__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1666,15 +1713,17 @@ extension Mk_Preferences_V1_NoticeEntry {
             pack: mk__preferences__v1__notice_entry__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__NoticeEntry>) throws(ProtoError) {
-        let _kind = Mk_Preferences_V1_InboxKind(rawValue: Int32(truncatingIfNeeded: c.pointee.kind.rawValue))
-        let _title = try ProtoCodec.string(c.pointee.title, message: Self.protoMessageName, field: "title")
-        let _createdAtUnixMicros = c.pointee.created_at_unix_micros
-        let _channels = try ProtoCodec.messages(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__NoticeEntry>, into m: inout Self
+    ) throws(ProtoError) {
+        m.kind = Mk_Preferences_V1_InboxKind(rawValue: Int32(truncatingIfNeeded: c.pointee.kind.rawValue))
+        m.title = try ProtoCodec.string(c.pointee.title, message: Self.protoMessageName, field: "title")
+        m.createdAtUnixMicros = c.pointee.created_at_unix_micros
+        m.channels = try ProtoCodec.messages(
             c.pointee.channels, count: c.pointee.n_channels, message: Self.protoMessageName, field: "channels",
-            convert: Mk_Preferences_V1_ChannelStatus.init(cMessage:))
-        self.init(kind: _kind, title: _title, createdAtUnixMicros: _createdAtUnixMicros, channels: _channels)
+            read: Mk_Preferences_V1_ChannelStatus.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1745,8 +1794,9 @@ public struct Mk_Preferences_V1_NotifyLoginRequest: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_NotifyLoginRequest {
     /// Decodes a packed `mk.preferences.v1.NotifyLoginRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__notify_login_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__notify_login_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1770,17 +1820,17 @@ extension Mk_Preferences_V1_NotifyLoginRequest {
             pack: mk__preferences__v1__notify_login_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__NotifyLoginRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _means = try ProtoCodec.string(c.pointee.means, message: Self.protoMessageName, field: "means")
-        let _atUnixMicros = c.pointee.at_unix_micros
-        let _origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
-        let _eventId = try ProtoCodec.string(c.pointee.event_id, message: Self.protoMessageName, field: "event_id")
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        self.init(
-            subject: _subject, means: _means, atUnixMicros: _atUnixMicros, origin: _origin, eventId: _eventId,
-            deviceId: _deviceId)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__NotifyLoginRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.means = try ProtoCodec.string(c.pointee.means, message: Self.protoMessageName, field: "means")
+        m.atUnixMicros = c.pointee.at_unix_micros
+        m.origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
+        m.eventId = try ProtoCodec.string(c.pointee.event_id, message: Self.protoMessageName, field: "event_id")
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1831,8 +1881,9 @@ public struct Mk_Preferences_V1_NotifyLoginResponse: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_NotifyLoginResponse {
     /// Decodes a packed `mk.preferences.v1.NotifyLoginResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__notify_login_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__notify_login_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1856,10 +1907,12 @@ extension Mk_Preferences_V1_NotifyLoginResponse {
             pack: mk__preferences__v1__notify_login_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__NotifyLoginResponse>) throws(ProtoError) {
-        let _devices = c.pointee.devices
-        self.init(devices: _devices)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__NotifyLoginResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.devices = c.pointee.devices
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1905,8 +1958,9 @@ public struct Mk_Preferences_V1_RegisterPushTokenRequest: ProtoMessage, Hashable
 extension Mk_Preferences_V1_RegisterPushTokenRequest {
     /// Decodes a packed `mk.preferences.v1.RegisterPushTokenRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__register_push_token_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__register_push_token_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1930,13 +1984,14 @@ extension Mk_Preferences_V1_RegisterPushTokenRequest {
             pack: mk__preferences__v1__register_push_token_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__RegisterPushTokenRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        let _pushToken = try ProtoCodec.string(
-            c.pointee.push_token, message: Self.protoMessageName, field: "push_token")
-        self.init(subject: _subject, deviceId: _deviceId, pushToken: _pushToken)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__RegisterPushTokenRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.pushToken = try ProtoCodec.string(c.pointee.push_token, message: Self.protoMessageName, field: "push_token")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1970,8 +2025,9 @@ public struct Mk_Preferences_V1_RegisterPushTokenResponse: ProtoMessage, Hashabl
 extension Mk_Preferences_V1_RegisterPushTokenResponse {
     /// Decodes a packed `mk.preferences.v1.RegisterPushTokenResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__register_push_token_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__register_push_token_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1995,8 +2051,11 @@ extension Mk_Preferences_V1_RegisterPushTokenResponse {
             pack: mk__preferences__v1__register_push_token_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__RegisterPushTokenResponse>) throws(ProtoError) {}
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__RegisterPushTokenResponse>, into m: inout Self
+    ) throws(ProtoError) {}
 
     /// Builds the C message in `arena`; it lives as long as the arena.
     static func makeCMessage(
@@ -2035,8 +2094,9 @@ public struct Mk_Preferences_V1_SaveContactsRequest: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_SaveContactsRequest {
     /// Decodes a packed `mk.preferences.v1.SaveContactsRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__save_contacts_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__save_contacts_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2060,12 +2120,13 @@ extension Mk_Preferences_V1_SaveContactsRequest {
             pack: mk__preferences__v1__save_contacts_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__SaveContactsRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        var _contacts: Mk_Preferences_V1_Contacts? = nil
-        if let value = c.pointee.contacts { _contacts = try Mk_Preferences_V1_Contacts(cMessage: value) }
-        self.init(subject: _subject, contacts: _contacts)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__SaveContactsRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.contacts = try ProtoCodec.message(c.pointee.contacts, read: Mk_Preferences_V1_Contacts.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2104,8 +2165,9 @@ public struct Mk_Preferences_V1_SaveContactsResponse: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_SaveContactsResponse {
     /// Decodes a packed `mk.preferences.v1.SaveContactsResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__save_contacts_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__save_contacts_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2129,11 +2191,12 @@ extension Mk_Preferences_V1_SaveContactsResponse {
             pack: mk__preferences__v1__save_contacts_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__SaveContactsResponse>) throws(ProtoError) {
-        var _contacts: Mk_Preferences_V1_Contacts? = nil
-        if let value = c.pointee.contacts { _contacts = try Mk_Preferences_V1_Contacts(cMessage: value) }
-        self.init(contacts: _contacts)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__SaveContactsResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.contacts = try ProtoCodec.message(c.pointee.contacts, read: Mk_Preferences_V1_Contacts.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2174,8 +2237,9 @@ public struct Mk_Preferences_V1_SaveSettingsRequest: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_SaveSettingsRequest {
     /// Decodes a packed `mk.preferences.v1.SaveSettingsRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__save_settings_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__save_settings_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2199,12 +2263,13 @@ extension Mk_Preferences_V1_SaveSettingsRequest {
             pack: mk__preferences__v1__save_settings_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__SaveSettingsRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        var _settings: Mk_Preferences_V1_Settings? = nil
-        if let value = c.pointee.settings { _settings = try Mk_Preferences_V1_Settings(cMessage: value) }
-        self.init(subject: _subject, settings: _settings)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__SaveSettingsRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.settings = try ProtoCodec.message(c.pointee.settings, read: Mk_Preferences_V1_Settings.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2243,8 +2308,9 @@ public struct Mk_Preferences_V1_SaveSettingsResponse: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_SaveSettingsResponse {
     /// Decodes a packed `mk.preferences.v1.SaveSettingsResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__save_settings_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__save_settings_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2268,11 +2334,12 @@ extension Mk_Preferences_V1_SaveSettingsResponse {
             pack: mk__preferences__v1__save_settings_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__SaveSettingsResponse>) throws(ProtoError) {
-        var _settings: Mk_Preferences_V1_Settings? = nil
-        if let value = c.pointee.settings { _settings = try Mk_Preferences_V1_Settings(cMessage: value) }
-        self.init(settings: _settings)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__SaveSettingsResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.settings = try ProtoCodec.message(c.pointee.settings, read: Mk_Preferences_V1_Settings.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2333,8 +2400,9 @@ public struct Mk_Preferences_V1_SendInformativeRequest: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_SendInformativeRequest {
     /// Decodes a packed `mk.preferences.v1.SendInformativeRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__send_informative_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__send_informative_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2358,20 +2426,20 @@ extension Mk_Preferences_V1_SendInformativeRequest {
             pack: mk__preferences__v1__send_informative_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__SendInformativeRequest>) throws(ProtoError) {
-        let _authorityId = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__SendInformativeRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.authorityId = try ProtoCodec.string(
             c.pointee.authority_id, message: Self.protoMessageName, field: "authority_id")
-        let _authorityName = try ProtoCodec.string(
+        m.authorityName = try ProtoCodec.string(
             c.pointee.authority_name, message: Self.protoMessageName, field: "authority_name")
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _title = try ProtoCodec.string(c.pointee.title, message: Self.protoMessageName, field: "title")
-        let _body = try ProtoCodec.string(c.pointee.body, message: Self.protoMessageName, field: "body")
-        let _idempotencyKey = try ProtoCodec.string(
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.title = try ProtoCodec.string(c.pointee.title, message: Self.protoMessageName, field: "title")
+        m.body = try ProtoCodec.string(c.pointee.body, message: Self.protoMessageName, field: "body")
+        m.idempotencyKey = try ProtoCodec.string(
             c.pointee.idempotency_key, message: Self.protoMessageName, field: "idempotency_key")
-        self.init(
-            authorityId: _authorityId, authorityName: _authorityName, subject: _subject, title: _title, body: _body,
-            idempotencyKey: _idempotencyKey)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2430,8 +2498,9 @@ public struct Mk_Preferences_V1_SendInformativeResponse: ProtoMessage, Hashable 
 extension Mk_Preferences_V1_SendInformativeResponse {
     /// Decodes a packed `mk.preferences.v1.SendInformativeResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__send_informative_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__send_informative_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2455,14 +2524,16 @@ extension Mk_Preferences_V1_SendInformativeResponse {
             pack: mk__preferences__v1__send_informative_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__SendInformativeResponse>) throws(ProtoError) {
-        let _notificationId = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__SendInformativeResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.notificationId = try ProtoCodec.string(
             c.pointee.notification_id, message: Self.protoMessageName, field: "notification_id")
-        let _channels = try ProtoCodec.messages(
+        m.channels = try ProtoCodec.messages(
             c.pointee.channels, count: c.pointee.n_channels, message: Self.protoMessageName, field: "channels",
-            convert: Mk_Preferences_V1_ChannelStatus.init(cMessage:))
-        self.init(notificationId: _notificationId, channels: _channels)
+            read: Mk_Preferences_V1_ChannelStatus.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2517,8 +2588,8 @@ public struct Mk_Preferences_V1_Settings: ProtoMessage, Hashable {
 extension Mk_Preferences_V1_Settings {
     /// Decodes a packed `mk.preferences.v1.Settings`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__preferences__v1__settings__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__preferences__v1__settings__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2540,16 +2611,18 @@ extension Mk_Preferences_V1_Settings {
             pack: mk__preferences__v1__settings__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Preferences__V1__Settings>) throws(ProtoError) {
-        let _contacts = try ProtoCodec.messages(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__Settings>, into m: inout Self
+    ) throws(ProtoError) {
+        m.contacts = try ProtoCodec.messages(
             c.pointee.contacts, count: c.pointee.n_contacts, message: Self.protoMessageName, field: "contacts",
-            convert: Mk_Preferences_V1_ContactSetting.init(cMessage:))
-        let _devices = try ProtoCodec.messages(
+            read: Mk_Preferences_V1_ContactSetting.read)
+        m.devices = try ProtoCodec.messages(
             c.pointee.devices, count: c.pointee.n_devices, message: Self.protoMessageName, field: "devices",
-            convert: Mk_Preferences_V1_DeviceSetting.init(cMessage:))
-        let _version = c.pointee.version
-        self.init(contacts: _contacts, devices: _devices, version: _version)
+            read: Mk_Preferences_V1_DeviceSetting.read)
+        m.version = c.pointee.version
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.

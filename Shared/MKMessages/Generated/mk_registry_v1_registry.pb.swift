@@ -305,8 +305,8 @@ public struct Mk_Registry_V1_ChallengeAnswer: ProtoMessage, Hashable {
 extension Mk_Registry_V1_ChallengeAnswer {
     /// Decodes a packed `mk.registry.v1.ChallengeAnswer`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__challenge_answer__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__registry__v1__challenge_answer__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -329,11 +329,13 @@ extension Mk_Registry_V1_ChallengeAnswer {
             pack: mk__registry__v1__challenge_answer__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__ChallengeAnswer>) throws(ProtoError) {
-        let _challengeId = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__ChallengeAnswer>, into m: inout Self
+    ) throws(ProtoError) {
+        m.challengeId = try ProtoCodec.string(
             c.pointee.challenge_id, message: Self.protoMessageName, field: "challenge_id")
-        self.init(challengeId: _challengeId)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -377,8 +379,9 @@ public struct Mk_Registry_V1_CheckLastMeansRequest: ProtoMessage, Hashable {
 extension Mk_Registry_V1_CheckLastMeansRequest {
     /// Decodes a packed `mk.registry.v1.CheckLastMeansRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__check_last_means_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__check_last_means_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -402,11 +405,13 @@ extension Mk_Registry_V1_CheckLastMeansRequest {
             pack: mk__registry__v1__check_last_means_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__CheckLastMeansRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        self.init(subject: _subject, deviceId: _deviceId)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__CheckLastMeansRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -447,8 +452,9 @@ public struct Mk_Registry_V1_CheckLastMeansResponse: ProtoMessage, Hashable {
 extension Mk_Registry_V1_CheckLastMeansResponse {
     /// Decodes a packed `mk.registry.v1.CheckLastMeansResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__check_last_means_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__check_last_means_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -472,10 +478,12 @@ extension Mk_Registry_V1_CheckLastMeansResponse {
             pack: mk__registry__v1__check_last_means_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__CheckLastMeansResponse>) throws(ProtoError) {
-        let _lastMeans = c.pointee.last_means != 0
-        self.init(lastMeans: _lastMeans)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__CheckLastMeansResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.lastMeans = c.pointee.last_means != 0
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -541,8 +549,9 @@ public struct Mk_Registry_V1_CompletePairingRequest: ProtoMessage, Hashable {
 extension Mk_Registry_V1_CompletePairingRequest {
     /// Decodes a packed `mk.registry.v1.CompletePairingRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__complete_pairing_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__complete_pairing_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -566,22 +575,21 @@ extension Mk_Registry_V1_CompletePairingRequest {
             pack: mk__registry__v1__complete_pairing_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__CompletePairingRequest>) throws(ProtoError) {
-        let _activationCode = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__CompletePairingRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.activationCode = try ProtoCodec.string(
             c.pointee.activation_code, message: Self.protoMessageName, field: "activation_code")
-        let _deviceName = try ProtoCodec.string(
+        m.deviceName = try ProtoCodec.string(
             c.pointee.device_name, message: Self.protoMessageName, field: "device_name")
-        let _model = try ProtoCodec.string(c.pointee.model, message: Self.protoMessageName, field: "model")
-        let _platform = Mk_Registry_V1_Platform(rawValue: Int32(truncatingIfNeeded: c.pointee.platform.rawValue))
-        let _appVersion = try ProtoCodec.string(
+        m.model = try ProtoCodec.string(c.pointee.model, message: Self.protoMessageName, field: "model")
+        m.platform = Mk_Registry_V1_Platform(rawValue: Int32(truncatingIfNeeded: c.pointee.platform.rawValue))
+        m.appVersion = try ProtoCodec.string(
             c.pointee.app_version, message: Self.protoMessageName, field: "app_version")
-        let _publicKey = ProtoCodec.bytes(c.pointee.public_key)
-        let _pushToken = try ProtoCodec.string(
-            c.pointee.push_token, message: Self.protoMessageName, field: "push_token")
-        self.init(
-            activationCode: _activationCode, deviceName: _deviceName, model: _model, platform: _platform,
-            appVersion: _appVersion, publicKey: _publicKey, pushToken: _pushToken)
+        m.publicKey = ProtoCodec.bytes(c.pointee.public_key)
+        m.pushToken = try ProtoCodec.string(c.pointee.push_token, message: Self.protoMessageName, field: "push_token")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -636,8 +644,9 @@ public struct Mk_Registry_V1_CompletePairingResponse: ProtoMessage, Hashable {
 extension Mk_Registry_V1_CompletePairingResponse {
     /// Decodes a packed `mk.registry.v1.CompletePairingResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__complete_pairing_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__complete_pairing_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -661,11 +670,12 @@ extension Mk_Registry_V1_CompletePairingResponse {
             pack: mk__registry__v1__complete_pairing_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__CompletePairingResponse>) throws(ProtoError) {
-        var _device: Mk_Registry_V1_Device? = nil
-        if let value = c.pointee.device { _device = try Mk_Registry_V1_Device(cMessage: value) }
-        self.init(device: _device)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__CompletePairingResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.device = try ProtoCodec.message(c.pointee.device, read: Mk_Registry_V1_Device.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -741,7 +751,8 @@ public struct Mk_Registry_V1_Device: ProtoMessage, Hashable {
 extension Mk_Registry_V1_Device {
     /// Decodes a packed `mk.registry.v1.Device`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(bytes, unpack: mk__registry__v1__device__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__registry__v1__device__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -763,24 +774,23 @@ extension Mk_Registry_V1_Device {
             pack: mk__registry__v1__device__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__Device>) throws(ProtoError) {
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        let _displayName = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__Device>, into m: inout Self
+    ) throws(ProtoError) {
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.displayName = try ProtoCodec.string(
             c.pointee.display_name, message: Self.protoMessageName, field: "display_name")
-        let _renamed = c.pointee.renamed != 0
-        let _deviceName = try ProtoCodec.string(
+        m.renamed = c.pointee.renamed != 0
+        m.deviceName = try ProtoCodec.string(
             c.pointee.device_name, message: Self.protoMessageName, field: "device_name")
-        let _model = try ProtoCodec.string(c.pointee.model, message: Self.protoMessageName, field: "model")
-        let _platform = Mk_Registry_V1_Platform(rawValue: Int32(truncatingIfNeeded: c.pointee.platform.rawValue))
-        let _appVersion = try ProtoCodec.string(
+        m.model = try ProtoCodec.string(c.pointee.model, message: Self.protoMessageName, field: "model")
+        m.platform = Mk_Registry_V1_Platform(rawValue: Int32(truncatingIfNeeded: c.pointee.platform.rawValue))
+        m.appVersion = try ProtoCodec.string(
             c.pointee.app_version, message: Self.protoMessageName, field: "app_version")
-        let _pairedAtUnixMicros = c.pointee.paired_at_unix_micros
-        let _lastUsedAtUnixMicros = c.pointee.last_used_at_unix_micros
-        self.init(
-            deviceId: _deviceId, displayName: _displayName, renamed: _renamed, deviceName: _deviceName, model: _model,
-            platform: _platform, appVersion: _appVersion, pairedAtUnixMicros: _pairedAtUnixMicros,
-            lastUsedAtUnixMicros: _lastUsedAtUnixMicros)
+        m.pairedAtUnixMicros = c.pointee.paired_at_unix_micros
+        m.lastUsedAtUnixMicros = c.pointee.last_used_at_unix_micros
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -840,8 +850,8 @@ public struct Mk_Registry_V1_GetDeviceRequest: ProtoMessage, Hashable {
 extension Mk_Registry_V1_GetDeviceRequest {
     /// Decodes a packed `mk.registry.v1.GetDeviceRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__get_device_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__registry__v1__get_device_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -864,11 +874,13 @@ extension Mk_Registry_V1_GetDeviceRequest {
             pack: mk__registry__v1__get_device_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__GetDeviceRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        self.init(subject: _subject, deviceId: _deviceId)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__GetDeviceRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -909,8 +921,9 @@ public struct Mk_Registry_V1_GetDeviceResponse: ProtoMessage, Hashable {
 extension Mk_Registry_V1_GetDeviceResponse {
     /// Decodes a packed `mk.registry.v1.GetDeviceResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__get_device_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__get_device_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -933,11 +946,12 @@ extension Mk_Registry_V1_GetDeviceResponse {
             pack: mk__registry__v1__get_device_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__GetDeviceResponse>) throws(ProtoError) {
-        var _device: Mk_Registry_V1_Device? = nil
-        if let value = c.pointee.device { _device = try Mk_Registry_V1_Device(cMessage: value) }
-        self.init(device: _device)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__GetDeviceResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.device = try ProtoCodec.message(c.pointee.device, read: Mk_Registry_V1_Device.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -978,8 +992,9 @@ public struct Mk_Registry_V1_GetPairingRequest: ProtoMessage, Hashable {
 extension Mk_Registry_V1_GetPairingRequest {
     /// Decodes a packed `mk.registry.v1.GetPairingRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__get_pairing_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__get_pairing_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1002,12 +1017,13 @@ extension Mk_Registry_V1_GetPairingRequest {
             pack: mk__registry__v1__get_pairing_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__GetPairingRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _pairingId = try ProtoCodec.string(
-            c.pointee.pairing_id, message: Self.protoMessageName, field: "pairing_id")
-        self.init(subject: _subject, pairingId: _pairingId)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__GetPairingRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.pairingId = try ProtoCodec.string(c.pointee.pairing_id, message: Self.protoMessageName, field: "pairing_id")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1058,8 +1074,9 @@ public struct Mk_Registry_V1_GetPairingResponse: ProtoMessage, Hashable {
 extension Mk_Registry_V1_GetPairingResponse {
     /// Decodes a packed `mk.registry.v1.GetPairingResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__get_pairing_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__get_pairing_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1082,12 +1099,14 @@ extension Mk_Registry_V1_GetPairingResponse {
             pack: mk__registry__v1__get_pairing_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__GetPairingResponse>) throws(ProtoError) {
-        let _state = Mk_Registry_V1_PairingState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
-        let _expiresAtUnixMicros = c.pointee.expires_at_unix_micros
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        self.init(state: _state, expiresAtUnixMicros: _expiresAtUnixMicros, deviceId: _deviceId)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__GetPairingResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.state = Mk_Registry_V1_PairingState(rawValue: Int32(truncatingIfNeeded: c.pointee.state.rawValue))
+        m.expiresAtUnixMicros = c.pointee.expires_at_unix_micros
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1152,8 +1171,8 @@ public struct Mk_Registry_V1_HistoryEntry: ProtoMessage, Hashable {
 extension Mk_Registry_V1_HistoryEntry {
     /// Decodes a packed `mk.registry.v1.HistoryEntry`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__history_entry__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__registry__v1__history_entry__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1176,18 +1195,18 @@ extension Mk_Registry_V1_HistoryEntry {
             pack: mk__registry__v1__history_entry__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__HistoryEntry>) throws(ProtoError) {
-        let _atUnixMicros = c.pointee.at_unix_micros
-        let _action = Mk_Registry_V1_HistoryAction(rawValue: Int32(truncatingIfNeeded: c.pointee.action.rawValue))
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        let _deviceDisplayName = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__HistoryEntry>, into m: inout Self
+    ) throws(ProtoError) {
+        m.atUnixMicros = c.pointee.at_unix_micros
+        m.action = Mk_Registry_V1_HistoryAction(rawValue: Int32(truncatingIfNeeded: c.pointee.action.rawValue))
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.deviceDisplayName = try ProtoCodec.string(
             c.pointee.device_display_name, message: Self.protoMessageName, field: "device_display_name")
-        let _detail = try ProtoCodec.string(c.pointee.detail, message: Self.protoMessageName, field: "detail")
-        let _origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
-        self.init(
-            atUnixMicros: _atUnixMicros, action: _action, deviceId: _deviceId, deviceDisplayName: _deviceDisplayName,
-            detail: _detail, origin: _origin)
+        m.detail = try ProtoCodec.string(c.pointee.detail, message: Self.protoMessageName, field: "detail")
+        m.origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1242,8 +1261,9 @@ public struct Mk_Registry_V1_IsSessionRevokedRequest: ProtoMessage, Hashable {
 extension Mk_Registry_V1_IsSessionRevokedRequest {
     /// Decodes a packed `mk.registry.v1.IsSessionRevokedRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__is_session_revoked_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__is_session_revoked_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1267,12 +1287,13 @@ extension Mk_Registry_V1_IsSessionRevokedRequest {
             pack: mk__registry__v1__is_session_revoked_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__IsSessionRevokedRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _sessionId = try ProtoCodec.string(
-            c.pointee.session_id, message: Self.protoMessageName, field: "session_id")
-        self.init(subject: _subject, sessionId: _sessionId)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__IsSessionRevokedRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.sessionId = try ProtoCodec.string(c.pointee.session_id, message: Self.protoMessageName, field: "session_id")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1313,8 +1334,9 @@ public struct Mk_Registry_V1_IsSessionRevokedResponse: ProtoMessage, Hashable {
 extension Mk_Registry_V1_IsSessionRevokedResponse {
     /// Decodes a packed `mk.registry.v1.IsSessionRevokedResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__is_session_revoked_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__is_session_revoked_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1338,10 +1360,12 @@ extension Mk_Registry_V1_IsSessionRevokedResponse {
             pack: mk__registry__v1__is_session_revoked_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__IsSessionRevokedResponse>) throws(ProtoError) {
-        let _revoked = c.pointee.revoked != 0
-        self.init(revoked: _revoked)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__IsSessionRevokedResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.revoked = c.pointee.revoked != 0
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1377,8 +1401,9 @@ public struct Mk_Registry_V1_IssueChallengeRequest: ProtoMessage, Hashable {
 extension Mk_Registry_V1_IssueChallengeRequest {
     /// Decodes a packed `mk.registry.v1.IssueChallengeRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__issue_challenge_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__issue_challenge_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1402,10 +1427,12 @@ extension Mk_Registry_V1_IssueChallengeRequest {
             pack: mk__registry__v1__issue_challenge_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__IssueChallengeRequest>) throws(ProtoError) {
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        self.init(deviceId: _deviceId)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__IssueChallengeRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1453,8 +1480,9 @@ public struct Mk_Registry_V1_IssueChallengeResponse: ProtoMessage, Hashable {
 extension Mk_Registry_V1_IssueChallengeResponse {
     /// Decodes a packed `mk.registry.v1.IssueChallengeResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__issue_challenge_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__issue_challenge_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1478,13 +1506,15 @@ extension Mk_Registry_V1_IssueChallengeResponse {
             pack: mk__registry__v1__issue_challenge_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__IssueChallengeResponse>) throws(ProtoError) {
-        let _challengeId = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__IssueChallengeResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.challengeId = try ProtoCodec.string(
             c.pointee.challenge_id, message: Self.protoMessageName, field: "challenge_id")
-        let _nonce = ProtoCodec.bytes(c.pointee.nonce)
-        let _expiresAtUnixMicros = c.pointee.expires_at_unix_micros
-        self.init(challengeId: _challengeId, nonce: _nonce, expiresAtUnixMicros: _expiresAtUnixMicros)
+        m.nonce = ProtoCodec.bytes(c.pointee.nonce)
+        m.expiresAtUnixMicros = c.pointee.expires_at_unix_micros
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1532,8 +1562,8 @@ public struct Mk_Registry_V1_KnownMeans: ProtoMessage, Hashable {
 extension Mk_Registry_V1_KnownMeans {
     /// Decodes a packed `mk.registry.v1.KnownMeans`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__known_means__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__registry__v1__known_means__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1555,11 +1585,13 @@ extension Mk_Registry_V1_KnownMeans {
             pack: mk__registry__v1__known_means__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__KnownMeans>) throws(ProtoError) {
-        let _means = Mk_Registry_V1_MeansKind(rawValue: Int32(truncatingIfNeeded: c.pointee.means.rawValue))
-        let _lastUsedAtUnixMicros = c.pointee.last_used_at_unix_micros
-        self.init(means: _means, lastUsedAtUnixMicros: _lastUsedAtUnixMicros)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__KnownMeans>, into m: inout Self
+    ) throws(ProtoError) {
+        m.means = Mk_Registry_V1_MeansKind(rawValue: Int32(truncatingIfNeeded: c.pointee.means.rawValue))
+        m.lastUsedAtUnixMicros = c.pointee.last_used_at_unix_micros
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1606,8 +1638,9 @@ public struct Mk_Registry_V1_ListDeviceHistoryRequest: ProtoMessage, Hashable {
 extension Mk_Registry_V1_ListDeviceHistoryRequest {
     /// Decodes a packed `mk.registry.v1.ListDeviceHistoryRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__list_device_history_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__list_device_history_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1631,12 +1664,14 @@ extension Mk_Registry_V1_ListDeviceHistoryRequest {
             pack: mk__registry__v1__list_device_history_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__ListDeviceHistoryRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _limit = c.pointee.limit
-        let _beforeUnixMicros = c.pointee.before_unix_micros
-        self.init(subject: _subject, limit: _limit, beforeUnixMicros: _beforeUnixMicros)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__ListDeviceHistoryRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.limit = c.pointee.limit
+        m.beforeUnixMicros = c.pointee.before_unix_micros
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1676,8 +1711,9 @@ public struct Mk_Registry_V1_ListDeviceHistoryResponse: ProtoMessage, Hashable {
 extension Mk_Registry_V1_ListDeviceHistoryResponse {
     /// Decodes a packed `mk.registry.v1.ListDeviceHistoryResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__list_device_history_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__list_device_history_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1701,12 +1737,14 @@ extension Mk_Registry_V1_ListDeviceHistoryResponse {
             pack: mk__registry__v1__list_device_history_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__ListDeviceHistoryResponse>) throws(ProtoError) {
-        let _entries = try ProtoCodec.messages(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__ListDeviceHistoryResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.entries = try ProtoCodec.messages(
             c.pointee.entries, count: c.pointee.n_entries, message: Self.protoMessageName, field: "entries",
-            convert: Mk_Registry_V1_HistoryEntry.init(cMessage:))
-        self.init(entries: _entries)
+            read: Mk_Registry_V1_HistoryEntry.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1747,8 +1785,9 @@ public struct Mk_Registry_V1_ListDevicesRequest: ProtoMessage, Hashable {
 extension Mk_Registry_V1_ListDevicesRequest {
     /// Decodes a packed `mk.registry.v1.ListDevicesRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__list_devices_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__list_devices_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1771,10 +1810,12 @@ extension Mk_Registry_V1_ListDevicesRequest {
             pack: mk__registry__v1__list_devices_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__ListDevicesRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        self.init(subject: _subject)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__ListDevicesRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1812,8 +1853,9 @@ public struct Mk_Registry_V1_ListDevicesResponse: ProtoMessage, Hashable {
 extension Mk_Registry_V1_ListDevicesResponse {
     /// Decodes a packed `mk.registry.v1.ListDevicesResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__list_devices_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__list_devices_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1837,12 +1879,14 @@ extension Mk_Registry_V1_ListDevicesResponse {
             pack: mk__registry__v1__list_devices_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__ListDevicesResponse>) throws(ProtoError) {
-        let _devices = try ProtoCodec.messages(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__ListDevicesResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.devices = try ProtoCodec.messages(
             c.pointee.devices, count: c.pointee.n_devices, message: Self.protoMessageName, field: "devices",
-            convert: Mk_Registry_V1_Device.init(cMessage:))
-        self.init(devices: _devices)
+            read: Mk_Registry_V1_Device.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1883,8 +1927,8 @@ public struct Mk_Registry_V1_ListMeansRequest: ProtoMessage, Hashable {
 extension Mk_Registry_V1_ListMeansRequest {
     /// Decodes a packed `mk.registry.v1.ListMeansRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__list_means_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__registry__v1__list_means_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1907,10 +1951,12 @@ extension Mk_Registry_V1_ListMeansRequest {
             pack: mk__registry__v1__list_means_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__ListMeansRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        self.init(subject: _subject)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__ListMeansRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -1948,8 +1994,9 @@ public struct Mk_Registry_V1_ListMeansResponse: ProtoMessage, Hashable {
 extension Mk_Registry_V1_ListMeansResponse {
     /// Decodes a packed `mk.registry.v1.ListMeansResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__list_means_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__list_means_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -1972,12 +2019,14 @@ extension Mk_Registry_V1_ListMeansResponse {
             pack: mk__registry__v1__list_means_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__ListMeansResponse>) throws(ProtoError) {
-        let _means = try ProtoCodec.messages(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__ListMeansResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.means = try ProtoCodec.messages(
             c.pointee.means, count: c.pointee.n_means, message: Self.protoMessageName, field: "means",
-            convert: Mk_Registry_V1_KnownMeans.init(cMessage:))
-        self.init(means: _means)
+            read: Mk_Registry_V1_KnownMeans.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2043,8 +2092,8 @@ public struct Mk_Registry_V1_RecordUseRequest: ProtoMessage, Hashable {
 extension Mk_Registry_V1_RecordUseRequest {
     /// Decodes a packed `mk.registry.v1.RecordUseRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__record_use_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__registry__v1__record_use_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2067,17 +2116,17 @@ extension Mk_Registry_V1_RecordUseRequest {
             pack: mk__registry__v1__record_use_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__RecordUseRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _means = Mk_Registry_V1_MeansKind(rawValue: Int32(truncatingIfNeeded: c.pointee.means.rawValue))
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        let _atUnixMicros = c.pointee.at_unix_micros
-        let _origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
-        let _eventId = try ProtoCodec.string(c.pointee.event_id, message: Self.protoMessageName, field: "event_id")
-        self.init(
-            subject: _subject, means: _means, deviceId: _deviceId, atUnixMicros: _atUnixMicros, origin: _origin,
-            eventId: _eventId)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__RecordUseRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.means = Mk_Registry_V1_MeansKind(rawValue: Int32(truncatingIfNeeded: c.pointee.means.rawValue))
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.atUnixMicros = c.pointee.at_unix_micros
+        m.origin = try ProtoCodec.string(c.pointee.origin, message: Self.protoMessageName, field: "origin")
+        m.eventId = try ProtoCodec.string(c.pointee.event_id, message: Self.protoMessageName, field: "event_id")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2126,8 +2175,9 @@ public struct Mk_Registry_V1_RecordUseResponse: ProtoMessage, Hashable {
 extension Mk_Registry_V1_RecordUseResponse {
     /// Decodes a packed `mk.registry.v1.RecordUseResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__record_use_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__record_use_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2150,10 +2200,12 @@ extension Mk_Registry_V1_RecordUseResponse {
             pack: mk__registry__v1__record_use_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__RecordUseResponse>) throws(ProtoError) {
-        let _recorded = c.pointee.recorded != 0
-        self.init(recorded: _recorded)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__RecordUseResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.recorded = c.pointee.recorded != 0
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2199,8 +2251,9 @@ public struct Mk_Registry_V1_RenameDeviceRequest: ProtoMessage, Hashable {
 extension Mk_Registry_V1_RenameDeviceRequest {
     /// Decodes a packed `mk.registry.v1.RenameDeviceRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__rename_device_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__rename_device_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2224,13 +2277,15 @@ extension Mk_Registry_V1_RenameDeviceRequest {
             pack: mk__registry__v1__rename_device_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__RenameDeviceRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        let _displayName = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__RenameDeviceRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.displayName = try ProtoCodec.string(
             c.pointee.display_name, message: Self.protoMessageName, field: "display_name")
-        self.init(subject: _subject, deviceId: _deviceId, displayName: _displayName)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2275,8 +2330,9 @@ public struct Mk_Registry_V1_RenameDeviceResponse: ProtoMessage, Hashable {
 extension Mk_Registry_V1_RenameDeviceResponse {
     /// Decodes a packed `mk.registry.v1.RenameDeviceResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__rename_device_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__rename_device_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2300,11 +2356,12 @@ extension Mk_Registry_V1_RenameDeviceResponse {
             pack: mk__registry__v1__rename_device_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__RenameDeviceResponse>) throws(ProtoError) {
-        var _device: Mk_Registry_V1_Device? = nil
-        if let value = c.pointee.device { _device = try Mk_Registry_V1_Device(cMessage: value) }
-        self.init(device: _device)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__RenameDeviceResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.device = try ProtoCodec.message(c.pointee.device, read: Mk_Registry_V1_Device.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2350,8 +2407,9 @@ public struct Mk_Registry_V1_RevokeSessionRequest: ProtoMessage, Hashable {
 extension Mk_Registry_V1_RevokeSessionRequest {
     /// Decodes a packed `mk.registry.v1.RevokeSessionRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__revoke_session_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__revoke_session_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2375,13 +2433,14 @@ extension Mk_Registry_V1_RevokeSessionRequest {
             pack: mk__registry__v1__revoke_session_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__RevokeSessionRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _sessionId = try ProtoCodec.string(
-            c.pointee.session_id, message: Self.protoMessageName, field: "session_id")
-        let _expiresAtUnixMicros = c.pointee.expires_at_unix_micros
-        self.init(subject: _subject, sessionId: _sessionId, expiresAtUnixMicros: _expiresAtUnixMicros)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__RevokeSessionRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.sessionId = try ProtoCodec.string(c.pointee.session_id, message: Self.protoMessageName, field: "session_id")
+        m.expiresAtUnixMicros = c.pointee.expires_at_unix_micros
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2423,8 +2482,9 @@ public struct Mk_Registry_V1_RevokeSessionResponse: ProtoMessage, Hashable {
 extension Mk_Registry_V1_RevokeSessionResponse {
     /// Decodes a packed `mk.registry.v1.RevokeSessionResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__revoke_session_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__revoke_session_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2448,10 +2508,12 @@ extension Mk_Registry_V1_RevokeSessionResponse {
             pack: mk__registry__v1__revoke_session_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__RevokeSessionResponse>) throws(ProtoError) {
-        let _revoked = c.pointee.revoked != 0
-        self.init(revoked: _revoked)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__RevokeSessionResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.revoked = c.pointee.revoked != 0
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2492,8 +2554,8 @@ public struct Mk_Registry_V1_SignedPayload: ProtoMessage, Hashable {
 extension Mk_Registry_V1_SignedPayload {
     /// Decodes a packed `mk.registry.v1.SignedPayload`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__signed_payload__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__registry__v1__signed_payload__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2516,11 +2578,13 @@ extension Mk_Registry_V1_SignedPayload {
             pack: mk__registry__v1__signed_payload__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__SignedPayload>) throws(ProtoError) {
-        let _payload = ProtoCodec.bytes(c.pointee.payload)
-        let _signedAtUnixMicros = c.pointee.signed_at_unix_micros
-        self.init(payload: _payload, signedAtUnixMicros: _signedAtUnixMicros)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__SignedPayload>, into m: inout Self
+    ) throws(ProtoError) {
+        m.payload = ProtoCodec.bytes(c.pointee.payload)
+        m.signedAtUnixMicros = c.pointee.signed_at_unix_micros
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2559,8 +2623,9 @@ public struct Mk_Registry_V1_StartPairingRequest: ProtoMessage, Hashable {
 extension Mk_Registry_V1_StartPairingRequest {
     /// Decodes a packed `mk.registry.v1.StartPairingRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__start_pairing_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__start_pairing_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2584,10 +2649,12 @@ extension Mk_Registry_V1_StartPairingRequest {
             pack: mk__registry__v1__start_pairing_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__StartPairingRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        self.init(subject: _subject)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__StartPairingRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2635,8 +2702,9 @@ public struct Mk_Registry_V1_StartPairingResponse: ProtoMessage, Hashable {
 extension Mk_Registry_V1_StartPairingResponse {
     /// Decodes a packed `mk.registry.v1.StartPairingResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__start_pairing_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__start_pairing_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2660,14 +2728,15 @@ extension Mk_Registry_V1_StartPairingResponse {
             pack: mk__registry__v1__start_pairing_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__StartPairingResponse>) throws(ProtoError) {
-        let _pairingId = try ProtoCodec.string(
-            c.pointee.pairing_id, message: Self.protoMessageName, field: "pairing_id")
-        let _activationCode = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__StartPairingResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.pairingId = try ProtoCodec.string(c.pointee.pairing_id, message: Self.protoMessageName, field: "pairing_id")
+        m.activationCode = try ProtoCodec.string(
             c.pointee.activation_code, message: Self.protoMessageName, field: "activation_code")
-        let _expiresAtUnixMicros = c.pointee.expires_at_unix_micros
-        self.init(pairingId: _pairingId, activationCode: _activationCode, expiresAtUnixMicros: _expiresAtUnixMicros)
+        m.expiresAtUnixMicros = c.pointee.expires_at_unix_micros
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2725,8 +2794,9 @@ public struct Mk_Registry_V1_UnpairDeviceRequest: ProtoMessage, Hashable {
 extension Mk_Registry_V1_UnpairDeviceRequest {
     /// Decodes a packed `mk.registry.v1.UnpairDeviceRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__unpair_device_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__unpair_device_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2750,13 +2820,15 @@ extension Mk_Registry_V1_UnpairDeviceRequest {
             pack: mk__registry__v1__unpair_device_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__UnpairDeviceRequest>) throws(ProtoError) {
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        let _confirmLastMeans = c.pointee.confirm_last_means != 0
-        let _reason = Mk_Registry_V1_UnpairReason(rawValue: Int32(truncatingIfNeeded: c.pointee.reason.rawValue))
-        self.init(subject: _subject, deviceId: _deviceId, confirmLastMeans: _confirmLastMeans, reason: _reason)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__UnpairDeviceRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.confirmLastMeans = c.pointee.confirm_last_means != 0
+        m.reason = Mk_Registry_V1_UnpairReason(rawValue: Int32(truncatingIfNeeded: c.pointee.reason.rawValue))
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2804,8 +2876,9 @@ public struct Mk_Registry_V1_UnpairDeviceResponse: ProtoMessage, Hashable {
 extension Mk_Registry_V1_UnpairDeviceResponse {
     /// Decodes a packed `mk.registry.v1.UnpairDeviceResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__unpair_device_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__unpair_device_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2829,11 +2902,13 @@ extension Mk_Registry_V1_UnpairDeviceResponse {
             pack: mk__registry__v1__unpair_device_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__UnpairDeviceResponse>) throws(ProtoError) {
-        let _unpaired = c.pointee.unpaired != 0
-        let _noMeansLeft = c.pointee.no_means_left != 0
-        self.init(unpaired: _unpaired, noMeansLeft: _noMeansLeft)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__UnpairDeviceResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.unpaired = c.pointee.unpaired != 0
+        m.noMeansLeft = c.pointee.no_means_left != 0
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2885,8 +2960,9 @@ public struct Mk_Registry_V1_VerifyDeviceSignatureRequest: ProtoMessage, Hashabl
 extension Mk_Registry_V1_VerifyDeviceSignatureRequest {
     /// Decodes a packed `mk.registry.v1.VerifyDeviceSignatureRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__verify_device_signature_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__verify_device_signature_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2910,15 +2986,15 @@ extension Mk_Registry_V1_VerifyDeviceSignatureRequest {
             pack: mk__registry__v1__verify_device_signature_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__VerifyDeviceSignatureRequest>) throws(ProtoError) {
-        let _deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
-        var _challenge: Mk_Registry_V1_ChallengeAnswer? = nil
-        if let value = c.pointee.challenge { _challenge = try Mk_Registry_V1_ChallengeAnswer(cMessage: value) }
-        var _signedPayload: Mk_Registry_V1_SignedPayload? = nil
-        if let value = c.pointee.signed_payload { _signedPayload = try Mk_Registry_V1_SignedPayload(cMessage: value) }
-        let _signature = ProtoCodec.bytes(c.pointee.signature)
-        self.init(deviceId: _deviceId, challenge: _challenge, signedPayload: _signedPayload, signature: _signature)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__VerifyDeviceSignatureRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.deviceId = try ProtoCodec.string(c.pointee.device_id, message: Self.protoMessageName, field: "device_id")
+        m.challenge = try ProtoCodec.message(c.pointee.challenge, read: Mk_Registry_V1_ChallengeAnswer.read)
+        m.signedPayload = try ProtoCodec.message(c.pointee.signed_payload, read: Mk_Registry_V1_SignedPayload.read)
+        m.signature = ProtoCodec.bytes(c.pointee.signature)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -2970,8 +3046,9 @@ public struct Mk_Registry_V1_VerifyDeviceSignatureResponse: ProtoMessage, Hashab
 extension Mk_Registry_V1_VerifyDeviceSignatureResponse {
     /// Decodes a packed `mk.registry.v1.VerifyDeviceSignatureResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__registry__v1__verify_device_signature_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__verify_device_signature_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -2995,11 +3072,13 @@ extension Mk_Registry_V1_VerifyDeviceSignatureResponse {
             pack: mk__registry__v1__verify_device_signature_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Registry__V1__VerifyDeviceSignatureResponse>) throws(ProtoError) {
-        let _valid = c.pointee.valid != 0
-        let _subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
-        self.init(valid: _valid, subject: _subject)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__VerifyDeviceSignatureResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.valid = c.pointee.valid != 0
+        m.subject = try ProtoCodec.string(c.pointee.subject, message: Self.protoMessageName, field: "subject")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.

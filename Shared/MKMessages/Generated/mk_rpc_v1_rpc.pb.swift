@@ -158,7 +158,8 @@ public struct Mk_Rpc_V1_Envelope: ProtoMessage, Hashable {
 extension Mk_Rpc_V1_Envelope {
     /// Decodes a packed `mk.rpc.v1.Envelope`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(bytes, unpack: mk__rpc__v1__envelope__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__rpc__v1__envelope__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -180,20 +181,18 @@ extension Mk_Rpc_V1_Envelope {
             pack: mk__rpc__v1__envelope__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Rpc__V1__Envelope>) throws(ProtoError) {
-        let _kind = Mk_Rpc_V1_FrameKind(rawValue: Int32(truncatingIfNeeded: c.pointee.kind.rawValue))
-        let _callId = c.pointee.call_id
-        let _method = try ProtoCodec.string(c.pointee.method, message: Self.protoMessageName, field: "method")
-        let _timeoutMicros = c.pointee.timeout_micros
-        var _metadata: Mk_Rpc_V1_Metadata? = nil
-        if let value = c.pointee.metadata { _metadata = try Mk_Rpc_V1_Metadata(cMessage: value) }
-        let _payload = ProtoCodec.bytes(c.pointee.payload)
-        var _status: Mk_Rpc_V1_Status? = nil
-        if let value = c.pointee.status { _status = try Mk_Rpc_V1_Status(cMessage: value) }
-        self.init(
-            kind: _kind, callId: _callId, method: _method, timeoutMicros: _timeoutMicros, metadata: _metadata,
-            payload: _payload, status: _status)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Rpc__V1__Envelope>, into m: inout Self
+    ) throws(ProtoError) {
+        m.kind = Mk_Rpc_V1_FrameKind(rawValue: Int32(truncatingIfNeeded: c.pointee.kind.rawValue))
+        m.callId = c.pointee.call_id
+        m.method = try ProtoCodec.string(c.pointee.method, message: Self.protoMessageName, field: "method")
+        m.timeoutMicros = c.pointee.timeout_micros
+        m.metadata = try ProtoCodec.message(c.pointee.metadata, read: Mk_Rpc_V1_Metadata.read)
+        m.payload = ProtoCodec.bytes(c.pointee.payload)
+        m.status = try ProtoCodec.message(c.pointee.status, read: Mk_Rpc_V1_Status.read)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -239,8 +238,8 @@ public struct Mk_Rpc_V1_HealthCheckRequest: ProtoMessage, Hashable {
 extension Mk_Rpc_V1_HealthCheckRequest {
     /// Decodes a packed `mk.rpc.v1.HealthCheckRequest`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__rpc__v1__health_check_request__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__rpc__v1__health_check_request__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -263,10 +262,12 @@ extension Mk_Rpc_V1_HealthCheckRequest {
             pack: mk__rpc__v1__health_check_request__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Rpc__V1__HealthCheckRequest>) throws(ProtoError) {
-        let _service = try ProtoCodec.string(c.pointee.service, message: Self.protoMessageName, field: "service")
-        self.init(service: _service)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Rpc__V1__HealthCheckRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.service = try ProtoCodec.string(c.pointee.service, message: Self.protoMessageName, field: "service")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -304,8 +305,8 @@ public struct Mk_Rpc_V1_HealthCheckResponse: ProtoMessage, Hashable {
 extension Mk_Rpc_V1_HealthCheckResponse {
     /// Decodes a packed `mk.rpc.v1.HealthCheckResponse`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(
-            bytes, unpack: mk__rpc__v1__health_check_response__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__rpc__v1__health_check_response__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -328,10 +329,12 @@ extension Mk_Rpc_V1_HealthCheckResponse {
             pack: mk__rpc__v1__health_check_response__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Rpc__V1__HealthCheckResponse>) throws(ProtoError) {
-        let _status = Mk_Rpc_V1_ServingStatus(rawValue: Int32(truncatingIfNeeded: c.pointee.status.rawValue))
-        self.init(status: _status)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Rpc__V1__HealthCheckResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.status = Mk_Rpc_V1_ServingStatus(rawValue: Int32(truncatingIfNeeded: c.pointee.status.rawValue))
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -377,7 +380,8 @@ public struct Mk_Rpc_V1_Metadata: ProtoMessage, Hashable {
 extension Mk_Rpc_V1_Metadata {
     /// Decodes a packed `mk.rpc.v1.Metadata`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(bytes, unpack: mk__rpc__v1__metadata__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__rpc__v1__metadata__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -399,13 +403,15 @@ extension Mk_Rpc_V1_Metadata {
             pack: mk__rpc__v1__metadata__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Rpc__V1__Metadata>) throws(ProtoError) {
-        let _traceId = try ProtoCodec.string(c.pointee.trace_id, message: Self.protoMessageName, field: "trace_id")
-        let _caller = try ProtoCodec.string(c.pointee.caller, message: Self.protoMessageName, field: "caller")
-        let _idempotencyKey = try ProtoCodec.string(
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Rpc__V1__Metadata>, into m: inout Self
+    ) throws(ProtoError) {
+        m.traceId = try ProtoCodec.string(c.pointee.trace_id, message: Self.protoMessageName, field: "trace_id")
+        m.caller = try ProtoCodec.string(c.pointee.caller, message: Self.protoMessageName, field: "caller")
+        m.idempotencyKey = try ProtoCodec.string(
             c.pointee.idempotency_key, message: Self.protoMessageName, field: "idempotency_key")
-        self.init(traceId: _traceId, caller: _caller, idempotencyKey: _idempotencyKey)
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -460,7 +466,8 @@ public struct Mk_Rpc_V1_Status: ProtoMessage, Hashable {
 extension Mk_Rpc_V1_Status {
     /// Decodes a packed `mk.rpc.v1.Status`; unknown fields are skipped.
     public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
-        self = try ProtoCodec.decode(bytes, unpack: mk__rpc__v1__status__unpack, convert: Self.init(cMessage:))
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__rpc__v1__status__unpack, read: Self.read)
     }
 
     /// The number of bytes the packed message takes.
@@ -481,12 +488,14 @@ extension Mk_Rpc_V1_Status {
             self, build: Self.makeCMessage, size: mk__rpc__v1__status__get_packed_size, pack: mk__rpc__v1__status__pack)
     }
 
-    /// Converts an unpacked C message; the caller keeps ownership of `c`.
-    init(cMessage c: UnsafeMutablePointer<Mk__Rpc__V1__Status>) throws(ProtoError) {
-        let _code = c.pointee.code
-        let _message = try ProtoCodec.string(c.pointee.message, message: Self.protoMessageName, field: "message")
-        let _reason = try ProtoCodec.string(c.pointee.reason, message: Self.protoMessageName, field: "reason")
-        self.init(code: _code, message: _message, reason: _reason)
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Rpc__V1__Status>, into m: inout Self
+    ) throws(ProtoError) {
+        m.code = c.pointee.code
+        m.message = try ProtoCodec.string(c.pointee.message, message: Self.protoMessageName, field: "message")
+        m.reason = try ProtoCodec.string(c.pointee.reason, message: Self.protoMessageName, field: "reason")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.

@@ -8,8 +8,11 @@ internal import CProtobufC
 struct ProtoArena {
     let pointer: UnsafeMutablePointer<MKProtoArena>
 
-    /// Bytes of the first region, on the stack; larger messages grow into malloc'd chunks.
-    private static let inlineCapacity = 2048
+    /// Bytes of the first region, on the stack; larger messages grow into chunks (the thread keeps
+    /// one released chunk for the next arena). Not more: `withUnsafeTemporaryAllocation` only
+    /// promises the stack up to 1024 bytes, and above it a device record's round trip paid two
+    /// malloc/free pairs of this buffer.
+    private static let inlineCapacity = 1024
 
     /// Runs `body` with a fresh arena and releases it on every path.
     static func with<R>(_ body: (ProtoArena) throws(ProtoError) -> R) throws(ProtoError) -> R {
@@ -78,8 +81,10 @@ struct ProtoArena {
         _ values: [String], message: String, field: String
     ) throws(ProtoError) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
         let array = try allocate(UnsafeMutablePointer<CChar>?.self, count: values.count, message: message)
-        for (i, value) in values.enumerated() {
-            (array + i).initialize(to: try string(value, message: message, field: field))
+        try values.withUnsafeBufferPointer { values throws(ProtoError) in
+            for i in values.indices {
+                (array + i).initialize(to: try string(values[i], message: message, field: field))
+            }
         }
         return array
     }
@@ -89,8 +94,10 @@ struct ProtoArena {
         _ values: [[UInt8]], message: String, field: String
     ) throws(ProtoError) -> UnsafeMutablePointer<ProtobufCBinaryData> {
         let array = try allocate(ProtobufCBinaryData.self, count: values.count, message: message)
-        for (i, value) in values.enumerated() {
-            (array + i).initialize(to: try bytes(value, message: message, field: field))
+        try values.withUnsafeBufferPointer { values throws(ProtoError) in
+            for i in values.indices {
+                (array + i).initialize(to: try bytes(values[i], message: message, field: field))
+            }
         }
         return array
     }
@@ -101,8 +108,11 @@ struct ProtoArena {
         build: (M, ProtoArena) throws(ProtoError) -> UnsafeMutablePointer<C>
     ) throws(ProtoError) -> UnsafeMutablePointer<UnsafeMutablePointer<C>?> {
         let array = try allocate(UnsafeMutablePointer<C>?.self, count: values.count, message: message)
-        for (i, value) in values.enumerated() {
-            (array + i).initialize(to: try build(value, self))
+        // Elements are borrowed from the array's buffer: iterating the array copied each message.
+        try values.withUnsafeBufferPointer { values throws(ProtoError) in
+            for i in values.indices {
+                (array + i).initialize(to: try build(values[i], self))
+            }
         }
         return array
     }

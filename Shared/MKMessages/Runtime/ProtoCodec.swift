@@ -7,13 +7,13 @@ internal import CProtobufC
 /// the arena (which frees everything protobuf-c allocated, on success and on failure alike).
 /// Encoding builds the C tree in an arena, packs it and releases the arena.
 enum ProtoCodec {
-    /// Unpacks `bytes` with `unpack` and converts the result with `convert`.
+    /// Unpacks `bytes` with `unpack` and reads the result into `message` (at its defaults) with `read`.
     static func decode<C, M: ProtoMessage>(
-        _ bytes: UnsafeRawBufferPointer,
+        _ bytes: UnsafeRawBufferPointer, into message: inout M,
         unpack: (UnsafeMutablePointer<ProtobufCAllocator>?, Int, UnsafePointer<UInt8>?) -> UnsafeMutablePointer<C>?,
-        convert: (UnsafeMutablePointer<C>) throws(ProtoError) -> M
-    ) throws(ProtoError) -> M {
-        try ProtoArena.with { arena throws(ProtoError) -> M in
+        read: (UnsafeMutablePointer<C>, inout M) throws(ProtoError) -> Void
+    ) throws(ProtoError) {
+        try ProtoArena.with { arena throws(ProtoError) -> Void in
             var empty: UInt8 = 0
             let unpacked: UnsafeMutablePointer<C>?
             if let base = bytes.baseAddress, bytes.count > 0 {
@@ -23,7 +23,7 @@ enum ProtoCodec {
             }
             guard let unpacked else { throw ProtoError(.malformed, message: M.protoMessageName) }
             // Freed with the arena; protobuf_c_message_free_unpacked would only call its no-op free.
-            return try convert(unpacked)
+            try read(unpacked, &message)
         }
     }
 
@@ -110,19 +110,31 @@ enum ProtoCodec {
         return result
     }
 
+    /// A singular message field of an unpacked message; `nil` when absent.
+    static func message<C, M: ProtoMessage>(
+        _ pointer: UnsafeMutablePointer<C>?, read: (UnsafeMutablePointer<C>, inout M) throws(ProtoError) -> Void
+    ) throws(ProtoError) -> M? {
+        guard let pointer else { return nil }
+        var value = M()
+        try read(pointer, &value)
+        return value
+    }
+
     /// A repeated message field of an unpacked message.
-    static func messages<C, M>(
+    static func messages<C, M: ProtoMessage>(
         _ array: UnsafeMutablePointer<UnsafeMutablePointer<C>?>?, count: Int, message: String, field: String,
-        convert: (UnsafeMutablePointer<C>) throws(ProtoError) -> M
+        read: (UnsafeMutablePointer<C>, inout M) throws(ProtoError) -> Void
     ) throws(ProtoError) -> [M] {
         guard count > 0, let array else { return [] }
-        var result: [M] = []
-        result.reserveCapacity(count)
-        for i in 0..<count {
-            guard let element = array[i] else { throw ProtoError(.malformed, message: message, field: field) }
-            result.append(try convert(element))
+        // Each element is read in place: a local appended afterwards was copied, not moved.
+        return try [M](unsafeUninitializedCapacity: count) { buffer, initialized throws(ProtoError) in
+            for i in 0..<count {
+                guard let element = array[i] else { throw ProtoError(.malformed, message: message, field: field) }
+                (buffer.baseAddress! + i).initialize(to: M())
+                initialized = i + 1
+                try read(element, &buffer[i])
+            }
         }
-        return result
     }
 
     /// A repeated scalar, enum or bytes field of an unpacked message.

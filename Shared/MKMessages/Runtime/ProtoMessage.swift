@@ -48,6 +48,16 @@ extension ProtoMessage {
         }
     }
 
+    /// Decodes a message from packed protobuf bytes in an array.
+    ///
+    /// The array's buffer passes typed errors through, so no `Result` carries the message out.
+    @inlinable
+    public init(serializedBytes bytes: [UInt8]) throws(ProtoError) {
+        self = try bytes.withUnsafeBufferPointer { buffer throws(ProtoError) in
+            try Self(serializedBytes: UnsafeRawBufferPointer(buffer))
+        }
+    }
+
     /// The packed protobuf bytes of the message.
     @inlinable
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
