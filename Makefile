@@ -12,4 +12,4 @@ run:
 # The benchmarks of PERFORMANCE.md, in release mode, printed as one table (under 15 minutes on
 # 2 cores); extra arguments: make bench ARGS='codec --rounds 3'.
 bench:
-	Tests/Benchmarks/bench.sh $(ARGS)
+	@Tests/Benchmarks/bench.sh $(ARGS)
