@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
+from selenium.common.exceptions import (NoSuchElementException, StaleElementReferenceException, TimeoutException,
+                                        WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -55,6 +56,23 @@ def browser():
         yield driver
     finally:
         driver.quit()
+
+
+def _left_behind(element):
+    """A wait condition: `element`'s page has been replaced. Like `EC.staleness_of`, except that a
+    node Chromium detaches in the middle of the navigation, which chromedriver reports as "Node with
+    given id does not belong to the document" instead of a stale element, counts as gone too."""
+    def gone(_driver) -> bool:
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return gone
 
 
 class Portal:
@@ -99,7 +117,7 @@ class Portal:
         """Clicks a submit button and waits until the browser has left the page it was on."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.click(by, selector)
-        self.wait(EC.staleness_of(old), f"navigation after {selector}")
+        self.wait(_left_behind(old), f"navigation after {selector}")
         self.wait(lambda d: d.execute_script("return document.readyState") == "complete", "the next page loaded")
 
     def screenshot(self, name: str) -> Path:
