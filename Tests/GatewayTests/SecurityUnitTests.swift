@@ -121,6 +121,16 @@ struct SecurityUnitTests {
                 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
+    @Test func correlationIDsAreNonZeroW3CTraceIDs() {
+        let ids = (0..<100).map { _ in GatewayMiddleware.newCorrelationID() }
+        #expect(Set(ids).count == ids.count)
+        for id in ids {
+            #expect(id.count == 32)
+            #expect(id.allSatisfy { "0123456789abcdef".contains($0) })
+            #expect(id != String(repeating: "0", count: 32))
+        }
+    }
+
     @Test func czechDatesUsePragueTime() {
         #expect(CzechTime.format(micros: 0) == "dosud nepoužito")
         #expect(CzechTime.format(micros: 1_741_180_020_000_000) == "5. 3. 2025 14:07")

@@ -143,11 +143,7 @@ struct GatewayMiddleware: RouterMiddleware {
         var generator = SystemRandomNumberGenerator()
         let high: UInt64 = generator.next() | 1
         let low: UInt64 = generator.next()
-        return hex(high) + hex(low)
-    }
-
-    private static func hex(_ value: UInt64) -> String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        return Hex.encode(
+            withUnsafeBytes(of: high.bigEndian, Array.init) + withUnsafeBytes(of: low.bigEndian, Array.init))
     }
 }
