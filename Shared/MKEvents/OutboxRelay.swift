@@ -11,8 +11,11 @@ public import ServiceLifecycle
 /// subscriber fails.
 ///
 /// Safe with any number of replicas: a delivery happens inside a transaction that holds the
-/// subscriber's `outbox_subscriber` row (`FOR UPDATE SKIP LOCKED`), so one replica at a time
-/// delivers to a subscriber and the others skip it. Pending rows are removed in the same
+/// subscriber's `outbox_subscriber` row (`FOR NO KEY UPDATE SKIP LOCKED`), so one replica at a
+/// time delivers to a subscriber and the others skip it. The lease is `NO KEY UPDATE`, not
+/// `UPDATE`, because every producing transaction takes `KEY SHARE` on the same row (the foreign
+/// key of its pending rows): `FOR UPDATE` would make each of them wait for a whole delivery, and
+/// make the relay skip its turn whenever one of them is in flight. Pending rows are removed in the same
 /// transaction after the subscriber acknowledged; a crash before commit means redelivery, which
 /// the consumer's ``EventInbox`` makes harmless.
 public struct OutboxRelay: Service {
@@ -109,7 +112,7 @@ public struct OutboxRelay: Service {
         let sink = Mk_Events_V1_EventSink.Client(caller: subscriber.caller)
         return try await client.withTransaction { connection in
             let lease = try await connection.query(
-                "SELECT name FROM outbox_subscriber WHERE name = \(subscriber.name) FOR UPDATE SKIP LOCKED")
+                "SELECT name FROM outbox_subscriber WHERE name = \(subscriber.name) FOR NO KEY UPDATE SKIP LOCKED")
             guard !lease.isEmpty else { return .leasedElsewhere }
             let rows = try await connection.query(
                 """

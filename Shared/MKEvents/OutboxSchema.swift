@@ -7,7 +7,7 @@ internal import Foundation
 /// - `outbox_event`: every event, packed, with its sequence number (drawn from `outbox_sequence`
 ///   inside the producing transaction);
 /// - `outbox_subscriber`: the subscribers the relay delivers to; a row per subscriber is also the
-///   relay's lease (`SELECT … FOR UPDATE SKIP LOCKED`), so one replica at a time delivers to it;
+///   relay's lease (`SELECT … FOR NO KEY UPDATE SKIP LOCKED`), so one replica at a time delivers to it;
 /// - `outbox_pending`: what each subscriber has not acknowledged yet. An event appended before a
 ///   subscriber was registered is not delivered to it.
 public enum OutboxSchema {

@@ -110,4 +110,56 @@ struct OutboxTests {
             #expect(try await client.query("SELECT count(*) FROM outbox_pending").single(Int64.self) == 0)
         }
     }
+
+    /// Every producing transaction holds `KEY SHARE` on the subscriber's row (its pending rows'
+    /// foreign key) and the relay leases that row: the two must not exclude each other, or under
+    /// load producers queue behind deliveries and the relay keeps skipping its turn.
+    @Test func producersAndTheRelayLeaseDoNotWaitForEachOther() async throws {
+        try await EventsFixture.with { client in
+            let logger = Logger(label: "relay-test")
+            let sink = GatedSink()
+            let server = RPCServer(host: "127.0.0.1", port: 0, services: [sink], logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await server.run() }
+                // Also when an expectation throws: nothing may stay held, or the group never ends.
+                defer { server.beginGracefulShutdown() }
+                let port = try #require(try await server.listeningAddress().port)
+                let sinkClient = RPCClient(host: "127.0.0.1", port: port, logger: logger)
+                defer {
+                    sink.open()
+                    sinkClient.shutdown()
+                }
+                let subscriber = OutboxSubscriber(name: "preferences", caller: sinkClient)
+                let relay = OutboxRelay(
+                    client: client, subscribers: [subscriber],
+                    configuration: OutboxRelayConfiguration(producer: "test"), logger: logger)
+                try await relay.registerSubscribers()
+                _ = try await client.withTransaction {
+                    try await Outbox.append(EventsFixture.event(subject: "citizen-1"), on: $0)
+                }
+
+                // A producer's transaction is open: the relay still delivers what is committed.
+                let passWhileProducing = try await client.withTransaction { connection in
+                    try await Outbox.append(EventsFixture.event(subject: "citizen-2"), on: connection)
+                    return try await relay.deliverBatch(to: subscriber)
+                }
+                #expect(passWhileProducing == .delivered(1))
+
+                // The relay is inside a delivery: a producer commits without waiting for it.
+                sink.close()
+                let delivery = Task { try await relay.deliverBatch(to: subscriber) }
+                var entered = sink.entered.makeAsyncIterator()
+                _ = await entered.next()
+                let sequence = try await client.withTransaction { connection in
+                    try await connection.execute("SET LOCAL lock_timeout = '2s'")
+                    return try await Outbox.append(EventsFixture.event(subject: "citizen-3"), on: connection)
+                }
+                #expect(sequence > 0)
+                sink.open()
+                #expect(try await delivery.value == .delivered(1))
+                #expect(try await relay.deliverBatch(to: subscriber) == .delivered(1))
+                #expect(try await client.query("SELECT count(*) FROM outbox_pending").single(Int64.self) == 0)
+            }
+        }
+    }
 }
