@@ -1,5 +1,6 @@
-"""wrk Lua scenarios for the write paths: every request is a new event or notification with a
-unique id (run prefix, wrk thread, counter), spread over the benchmark citizens at random."""
+"""wrk Lua scenarios: for the write paths every request is a new event or notification with a
+unique id (run prefix, wrk thread, counter), spread over the benchmark citizens at random; for the
+citizen's reads, a browser's cookie jar."""
 
 from __future__ import annotations
 
@@ -66,5 +67,42 @@ function request()
     '{"subject":"%s","title":"Změna v evidenci","body":"Dobrý den, ve vaší evidenci došlo ke změně (%d)."}',
     subject(math.random(1, CITIZENS)), counter)
   return wrk.format("POST", "/authority/v1/notifications", headers, body)
+end
+"""
+
+
+def browser_cookies() -> str:
+    """Keeps the cookies a browser would: starts from the `Cookie` header and takes every
+    `Set-Cookie` the gateway answers with, as a browser does when the session is refreshed (once a
+    minute); the request is rebuilt only when a cookie changed."""
+    return r"""
+local jar, order = {}, {}
+local cached
+local function rebuild()
+  local parts = {}
+  for _, name in ipairs(order) do
+    if jar[name] ~= "" then table.insert(parts, name .. "=" .. jar[name]) end
+  end
+  wrk.headers["Cookie"] = table.concat(parts, "; ")
+  cached = wrk.format()
+end
+function init(args)
+  for pair in string.gmatch(wrk.headers["Cookie"] or "", "[^;]+") do
+    local name, value = string.match(pair, "^%s*([^=]+)=(.*)$")
+    if name then jar[name] = value; table.insert(order, name) end
+  end
+  rebuild()
+end
+function request()
+  return cached
+end
+function response(status, headers, body)
+  local set = headers["Set-Cookie"] or headers["set-cookie"]
+  if not set then return end
+  local name, value = string.match(set, "^([^=]+)=([^;]*)")
+  if not name or jar[name] == value then return end
+  if jar[name] == nil then table.insert(order, name) end
+  jar[name] = value
+  rebuild()
 end
 """

@@ -35,7 +35,7 @@ import launcher  # noqa: E402
 from fixtures import seed_citizens, subject_prefix  # noqa: E402
 from privacyidea import PeerFailed, PrivacyIDEA  # noqa: E402
 from rows import HEADER, Contender, Row, format_count, not_measured  # noqa: E402
-from scenarios import informative_notifications, login_events  # noqa: E402
+from scenarios import browser_cookies, informative_notifications, login_events  # noqa: E402
 from wrk import WrkFailed, WrkResult, run_wrk  # noqa: E402
 
 SERVER_PROCESSES = ("gateway", "device-registry", "preferences", "bok")
@@ -167,7 +167,8 @@ class SystemBench:
                                  CONNECTIONS, headers={"Authorization": self.peer.auth_token}, timeout_s=60)
                 self.peer.drain()
                 return result
-            return run_wrk(ours[name][0], seconds, self.work, name, CONNECTIONS, headers=headers)
+            return run_wrk(ours[name][0], seconds, self.work, name, CONNECTIONS, headers=headers,
+                           scenario=browser_cookies())
 
         def record(name: str, result: WrkResult, into: Contender | None) -> None:
             if result.failures:
