@@ -71,6 +71,39 @@ struct QuotaTests {
         }
     }
 
+    @Test func thePrunerDeletesTheCountersOfHoursBeforeThePreviousOne() async throws {
+        try await PreferencesFixture.with(quotaPerHour: 3, quotaSlots: 2) { fixture in
+            let pruner = QuotaPruner(client: fixture.database, clock: fixture.clock, logger: PreferencesFixture.logger)
+            func windows() async throws -> [Date: Int64] {
+                let rows = try await fixture.database.query(
+                    "SELECT window_start, sum(used)::bigint FROM authority_quota GROUP BY window_start"
+                ).decode((Date, Int64).self)
+                return Dictionary(uniqueKeysWithValues: rows)
+            }
+            for index in 0..<3 {
+                _ = try await fixture.send(PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "a\(index)"))
+            }
+            let first = try #require(try await windows().keys.first)
+            fixture.clock.advance(by: 3600)
+            _ = try await fixture.send(PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "b"))
+            #expect(try await pruner.pruneOnce() == 0)  // the previous hour is kept
+            #expect(try await windows() == [first: 3, first.addingTimeInterval(3600): 1])
+
+            fixture.clock.advance(by: 3600)
+            #expect(try await pruner.pruneOnce() >= 1)
+            #expect(try await windows() == [first.addingTimeInterval(3600): 1])
+            // The current hour counts from zero: its quota of 3 is whole, the 4th is refused.
+            for index in 0..<3 {
+                _ = try await fixture.send(PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "c\(index)"))
+            }
+            let error = await rpcError {
+                try await fixture.send(PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "c3"))
+            }
+            #expect(error?.code == .resourceExhausted)
+            #expect(try await pruner.pruneOnce() == 0)
+        }
+    }
+
     @Test func oneSlotEnforcesTheQuotaExactlyUnderConcurrency() async throws {
         try await PreferencesFixture.with(quotaPerHour: 5, quotaSlots: 1) { fixture in
             let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in

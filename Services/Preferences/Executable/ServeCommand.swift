@@ -49,7 +49,8 @@ struct ServeCommand: AsyncParsableCommand {
                 "push": "\(pushProvider == nil ? "off" : "on")",
             ])
         // Started in this order, stopped in reverse: the server and workers stop before the pool.
-        let services: [any Service] = [database] + workers + pushWorkers + [server, admin]
+        let pruner = QuotaPruner(client: database, logger: logger)
+        let services: [any Service] = [database] + workers + pushWorkers + [pruner, server, admin]
         do {
             try await ProcessBootstrap.run(services: services, logger: logger)
         } catch {
