@@ -222,7 +222,8 @@ class SystemBench:
                 ratios=full_ratio).render())
         self.notes.append(
             "Gateway rows: wrk 4.1 (Debian), 2 threads, 64 connections, `--latency`, one signed-in citizen's session "
-            "cookie (Jana Nováková, her keys paired by the simulator, no BOK); privacyIDEA with its admin's JWT "
+            "cookie (Jana Nováková, her keys paired by the simulator, no BOK), kept like a browser's: each wrk thread "
+            "takes the refreshed cookie the gateway sets once a minute; privacyIDEA with its admin's JWT "
             "(`Authorization` header), wrk timeout 60 s. Rounds interleave key list, privacyIDEA, settings; the ratio "
             "of a round divides by that round's privacyIDEA slice. Latencies are medians over the rounds of each "
             "round's wrk percentiles; the p99 goal is judged on the worst round. requests/s counts 2xx only.")
