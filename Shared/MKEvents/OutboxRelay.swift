@@ -15,9 +15,9 @@ public import ServiceLifecycle
 /// time delivers to a subscriber and the others skip it. The lease is `NO KEY UPDATE`, not
 /// `UPDATE`, because every producing transaction takes `KEY SHARE` on the same row (the foreign
 /// key of its pending rows): `FOR UPDATE` would make each of them wait for a whole delivery, and
-/// make the relay skip its turn whenever one of them is in flight. Pending rows are removed in the same
-/// transaction after the subscriber acknowledged; a crash before commit means redelivery, which
-/// the consumer's ``EventInbox`` makes harmless.
+/// make the relay skip its turn whenever one of them is in flight. Pending rows are removed in
+/// the same transaction after the subscriber acknowledged; a crash before commit means
+/// redelivery, which the consumer's ``EventInbox`` makes harmless.
 public struct OutboxRelay: Service {
     private let client: PostgresClient
     private let subscribers: [OutboxSubscriber]

@@ -115,8 +115,8 @@ struct SecurityUnitTests {
 
     @Test func theSessionCookieIsFoundAsHummingbirdWouldFindIt() {
         let headers = [
-            "", "mk_session=abc", "a=1; mk_session=x=y==; b=2", "  \tmk_session=spaced", "mk_session_old=no; mk_session=yes",
-            "mk_sessio=no", "mk_session=first; mk_session=second", "mk_session=", "=nameless; mk_session=after",
+            "", "mk_session=abc", "a=1; mk_session=x=y==; b=2", "  \tmk_session=spaced",
+            "mk_session_old=no; mk_session=yes", "mk_sessio=no", "mk_session=first; mk_session=second", "mk_session=", "=nameless; mk_session=after",
             "a=1;mk_session=tight;", "mk_session", "x=ž; mk_session=čeština",
         ]
         for header in headers {

@@ -81,7 +81,8 @@ struct QuotaTests {
                 return Dictionary(uniqueKeysWithValues: rows)
             }
             for index in 0..<3 {
-                _ = try await fixture.send(PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "a\(index)"))
+                _ = try await fixture.send(
+                    PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "a\(index)"))
             }
             let first = try #require(try await windows().keys.first)
             fixture.clock.advance(by: 3600)
@@ -94,7 +95,8 @@ struct QuotaTests {
             #expect(try await windows() == [first.addingTimeInterval(3600): 1])
             // The current hour counts from zero: its quota of 3 is whole, the 4th is refused.
             for index in 0..<3 {
-                _ = try await fixture.send(PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "c\(index)"))
+                _ = try await fixture.send(
+                    PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "c\(index)"))
             }
             let error = await rpcError {
                 try await fixture.send(PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "c3"))
