@@ -47,12 +47,16 @@ extension PreferencesStore {
     /// Writes `notification`, one delivery per target and, when given, its audit row, in one
     /// statement. Contact deliveries wait for the worker; a key's delivery is its inbox entry, in
     /// place as soon as this commits, and with push on it queues a wake-up for the key.
+    ///
+    /// With `quota` (the charge an earlier statement of this transaction made for the notification)
+    /// the same statement also reads the count of the charge's hour, which ``checkQuota(used:)``
+    /// judges: the second half of the quota check, without a statement of its own.
     nonisolated(nonsending) func insert(
         _ notification: NewNotification, targets: [Target], at now: Date, audit: NoticeAudit? = nil,
-        on connection: PostgresConnection
+        quota: QuotaCharge? = nil, on connection: PostgresConnection
     ) async throws {
         let rows = DeliveryRows(targets)
-        try await connection.query(
+        let used = try await connection.query(
             """
             WITH notice AS (
                 INSERT INTO notification (id, subject, kind, authority_id, authority_name, idempotency_key, content_hash,
@@ -73,12 +77,19 @@ extension PreferencesStore {
                 SELECT target.id, notice.id, target.position, \(Mk_Preferences_V1_ChannelKind.device.rawValue),
                        target.device_id, 'sent', \(now), \(now)
                 FROM notice, unnest(\(rows.keyIDs), \(rows.keyPositions), \(rows.keys)) AS target (id, position, device_id)
+            ), audited AS (
+                INSERT INTO audit (at, subject, action, detail, caller, trace_id)
+                SELECT \(now), \(notification.subject), \(audit?.action), \(audit?.detail ?? ""),
+                       \(audit?.origin.caller ?? ""), \(audit?.origin.traceID ?? "")
+                WHERE \(audit?.action)::text IS NOT NULL
             )
-            INSERT INTO audit (at, subject, action, detail, caller, trace_id)
-            SELECT \(now), \(notification.subject), \(audit?.action), \(audit?.detail ?? ""),
-                   \(audit?.origin.caller ?? ""), \(audit?.origin.traceID ?? "")
-            WHERE \(audit?.action)::text IS NOT NULL
-            """)
+            SELECT sum(used)::bigint FROM authority_quota
+            WHERE authority_id = \(notification.authorityID) AND window_start = \(quota?.window)
+            """
+        ).single(Int64?.self)
+        if quota != nil {
+            try checkQuota(used: used ?? 0)
+        }
         if configuration.pushEnabled, !rows.keys.isEmpty {
             try await queueWakeups(for: rows.keys, at: now, on: connection)
         }

@@ -59,7 +59,7 @@ extension PreferencesStore {
         return try await client.withTransaction { connection in
             let citizen = try await lockCitizen(request.subject, at: now, on: connection)
             // A repeat of the key, the citizen's keys and, only when it is no repeat, the quota
-            // slot's count (the first half of the quota check; see checkQuota).
+            // slot's count (the first half of the quota check; see checkQuota(used:)).
             let charge = quotaCharge(at: now)
             let (existingID, storedHash, keys) = try await connection.query(
                 """
@@ -87,7 +87,6 @@ extension PreferencesStore {
                 }
                 return (existingID, try await senderStatuses(of: existingID, on: connection))
             }
-            try await checkQuota(of: request.authorityID, charged: charge, on: connection)
             var targets: [Target] = []
             if citizen.emailInformative { targets.append(.email(noAddress: citizen.email.isEmpty)) }
             if citizen.smsInformative { targets.append(.sms(noAddress: citizen.phone.isEmpty)) }
@@ -100,7 +99,7 @@ extension PreferencesStore {
                 action: "informative_accepted",
                 detail: "notification: \(notification.id.uuidString.lowercased()), authority: \(request.authorityID)",
                 origin: origin)
-            try await insert(notification, targets: targets, at: now, audit: audit, on: connection)
+            try await insert(notification, targets: targets, at: now, audit: audit, quota: charge, on: connection)
             return (notification.id, Self.newSenderStatuses(of: targets))
         }
     }

@@ -1,5 +1,4 @@
 internal import Foundation
-internal import MKPostgres
 internal import MKRPC
 
 extension PreferencesStore {
@@ -17,32 +16,25 @@ extension PreferencesStore {
             slot: Int16.random(in: 0..<Int16(configuration.authorityQuotaSlots)))
     }
 
-    /// The second half of counting one informative notification of `authorityID` against the
-    /// hourly quota, inside the notification's transaction; RESOURCE_EXHAUSTED (`QUOTA_EXCEEDED`)
-    /// when the quota is used up, and the caller's rollback undoes the count.
+    /// The second half of counting one informative notification against its authority's hourly
+    /// quota: `used` is the hour's count that the statement writing the notification read (see
+    /// ``insert(_:targets:at:audit:quota:on:)``). RESOURCE_EXHAUSTED (`QUOTA_EXCEEDED`) when the
+    /// quota is used up; the caller's rollback then undoes the count and the notification.
     ///
     /// The first half is an earlier statement of the same transaction that bumps the charge's slot
     /// row (`INSERT INTO authority_quota … ON CONFLICT … DO UPDATE SET used = used + 1`;
     /// ``sendInformative(_:origin:)`` does it in the statement that looks for a repeat, and only
     /// for a new notification). The window's counter is spread over `authorityQuotaSlots` rows and
     /// a call bumps one at random, so concurrent calls of one authority do not queue on a single
-    /// row lock that is held until each commit's WAL flush. This statement then checks the sum of
-    /// the window's slots: under READ COMMITTED its snapshot is taken while this call holds its
-    /// slot's lock, so it sees every committed count plus its own. What it cannot see is at most
-    /// one uncommitted count per *other* slot (a slot's counts commit one after another, each
-    /// holding the slot's lock until its commit). Hence concurrent callers overshoot the quota by
-    /// at most `authorityQuotaSlots − 1` and never by more than the calls in flight at once, and
-    /// sequential calls stop exactly at the quota. A refusal is never spurious: it only counts
-    /// committed notifications and its own.
-    nonisolated(nonsending) func checkQuota(
-        of authorityID: String, charged charge: QuotaCharge, on connection: PostgresConnection
-    ) async throws {
-        let used = try await connection.query(
-            """
-            SELECT sum(used)::bigint FROM authority_quota
-            WHERE authority_id = \(authorityID) AND window_start = \(charge.window)
-            """
-        ).single(Int64.self)
+    /// row lock that is held until each commit's WAL flush. The statement that reads the sum of
+    /// the window's slots runs after that bump: under READ COMMITTED its snapshot is taken while
+    /// this call holds its slot's lock, so it sees every committed count plus its own. What it
+    /// cannot see is at most one uncommitted count per *other* slot (a slot's counts commit one
+    /// after another, each holding the slot's lock until its commit). Hence concurrent callers
+    /// overshoot the quota by at most `authorityQuotaSlots − 1` and never by more than the calls in
+    /// flight at once, and sequential calls stop exactly at the quota. A refusal is never
+    /// spurious: it only counts committed notifications and its own.
+    func checkQuota(used: Int64) throws {
         guard used <= Int64(configuration.authorityQuotaPerHour) else {
             throw RPCError(
                 .resourceExhausted,
