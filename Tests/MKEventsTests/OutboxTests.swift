@@ -106,6 +106,8 @@ struct OutboxTests {
                 .decode((UUID, Int64).self)
             #expect(applied.map { $0.0.uuidString.lowercased() } == events.map(\.eventId))
             #expect(applied.map(\.1) == applied.map(\.1).sorted())
+            // Each delivered event carries its own sequence number.
+            #expect(Set(applied.map(\.1)).count == applied.count && applied.allSatisfy { $0.1 > 0 })
             #expect(sink.calls > 3)
             #expect(try await client.query("SELECT count(*) FROM outbox_pending").single(Int64.self) == 0)
         }
