@@ -3,7 +3,8 @@ import MKServiceRuntime
 import Preferences
 import Testing
 
-/// The push settings are validated at start: off by default, every mistake named.
+/// The push settings are validated at start: off by default, every mistake named; the credential
+/// file is followed as it is rotated.
 @Suite("Push settings")
 struct PushSettingsTests {
     /// The least a `preferences` process needs, plus `extra`.
@@ -49,7 +50,7 @@ struct PushSettingsTests {
         let push = try #require(settings.push)
         #expect(settings.configuration.pushEnabled)
         #expect(push.url == "https://push.example.cz/3/device/")
-        #expect(push.credential == "eyJhbGciOiJFUzI1NiJ9.credential-secret")
+        #expect(push.credential.current() == "eyJhbGciOiJFUzI1NiJ9.credential-secret")
         #expect(push.topic == "cz.gov.mobilniklic")
         #expect(push.timeout == .seconds(5))
         #expect(push.trustRoots?.count == 1)
@@ -78,6 +79,28 @@ struct PushSettingsTests {
             #expect(problem?.hasPrefix(expected) == true, "\(change): \(problem ?? "accepted")")
             #expect(problem?.contains("credential-secret") != true)
         }
+    }
+
+    @Test func aRotatedCredentialIsUsedAndABrokenFileKeepsTheLastValidOne() async throws {
+        let (file, _) = try await Self.files()
+        let credential = try #require(PushCredential(file: file, recheckInterval: .zero))
+        #expect(credential.current() == "eyJhbGciOiJFUzI1NiJ9.credential-secret")
+        try "eyJhbGciOiJFUzI1NiJ9.rotated\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(credential.current() == "eyJhbGciOiJFUzI1NiJ9.rotated")
+        for broken in ["", "two words", "ž-not-ascii"] {
+            try broken.write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(credential.current() == "eyJhbGciOiJFUzI1NiJ9.rotated", "\(broken)")
+        }
+        try FileManager.default.removeItem(atPath: file)
+        #expect(credential.current() == "eyJhbGciOiJFUzI1NiJ9.rotated")
+        try "eyJhbGciOiJFUzI1NiJ9.back\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(credential.current() == "eyJhbGciOiJFUzI1NiJ9.back")
+
+        // Within the recheck interval the file is not read again.
+        let slow = try #require(PushCredential(file: file, recheckInterval: .seconds(3600)))
+        try "eyJhbGciOiJFUzI1NiJ9.later\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(slow.current() == "eyJhbGciOiJFUzI1NiJ9.back")
+        #expect(PushCredential(file: file + ".missing") == nil)
     }
 
     @Test func theProcessRefusesToStartWithABadPushConfigurationAndSaysWhy() async throws {

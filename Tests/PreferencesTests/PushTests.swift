@@ -33,8 +33,8 @@ struct PushTests {
         let server = try await PushProviderServer.start(
             certificate: certificates.certificate, key: certificates.key, answers: answers)
         let configuration = PushConfiguration(
-            url: "https://127.0.0.1:\(server.port)/3/device/", credential: "provider-credential-secret",
-            topic: "cz.gov.mobilniklic", timeout: timeout,
+            url: "https://127.0.0.1:\(server.port)/3/device/",
+            credential: PushCredential(fixed: "provider-credential-secret"), topic: "cz.gov.mobilniklic", timeout: timeout,
             trustRoots: try NIOSSLCertificate.fromPEMFile(certificates.ca.path))
         let provider = HTTP2PushProvider(configuration: configuration)
         do {

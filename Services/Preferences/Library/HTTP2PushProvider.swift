@@ -45,7 +45,7 @@ public final class HTTP2PushProvider: PushProvider {
     public func wake(pushToken: String, wakeupID: UUID) async -> PushOutcome {
         var request = HTTPClientRequest(url: configuration.url + pushToken)
         request.method = .POST
-        request.headers.add(name: "authorization", value: "bearer \(configuration.credential)")
+        request.headers.add(name: "authorization", value: "bearer \(configuration.credential.current())")
         request.headers.add(name: "content-type", value: "application/json")
         request.headers.add(name: "apns-push-type", value: "background")
         request.headers.add(name: "apns-priority", value: "5")

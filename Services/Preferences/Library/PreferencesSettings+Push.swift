@@ -5,7 +5,8 @@ internal import NIOSSL
 extension PreferencesSettings {
     /// `PUSH_ENABLED` (default false) and, when it is true, `PUSH_URL`, `PUSH_CREDENTIAL_FILE`,
     /// `PUSH_TOPIC`, `PUSH_TIMEOUT_MS` and `PUSH_CA_FILE`; `nil` when push is off. Every problem
-    /// names its variable; the credential's value never appears in a message.
+    /// names its variable; the credential's value never appears in a message. The credential file
+    /// is read again while the service runs (see ``PushCredential``).
     static func push(_ environment: EnvironmentSettings) throws -> PushConfiguration? {
         guard try environment.boolean("PUSH_ENABLED", default: false) else { return nil }
         let url = try environment.string("PUSH_URL")
@@ -17,13 +18,10 @@ extension PreferencesSettings {
                 problem: "must be an https:// URL ending in / (HTTP/2 over TLS; the push token is appended)")
         }
         let credentialFile = try environment.string("PUSH_CREDENTIAL_FILE")
-        guard let data = FileManager.default.contents(atPath: credentialFile) else {
+        guard FileManager.default.isReadableFile(atPath: credentialFile) else {
             throw ConfigurationError(setting: "PUSH_CREDENTIAL_FILE", problem: "cannot be read")
         }
-        let credential = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !credential.isEmpty, credential.utf8.count <= 8192,
-            credential.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F })
-        else {
+        guard let credential = PushCredential(file: credentialFile) else {
             throw ConfigurationError(
                 setting: "PUSH_CREDENTIAL_FILE",
                 problem: "must hold one bearer credential: 1 to 8192 printable ASCII characters without spaces")

@@ -6,8 +6,9 @@ public struct PushConfiguration: Sendable {
     /// The provider's base URL (`PUSH_URL`), `https://…/` ending in `/`; the key's push token is
     /// appended as the last path segment.
     public var url: String
-    /// The bearer credential (the contents of `PUSH_CREDENTIAL_FILE`); never logged.
-    public var credential: String
+    /// The bearer credential (the contents of `PUSH_CREDENTIAL_FILE`, followed as it changes);
+    /// never logged.
+    public var credential: PushCredential
     /// `apns-topic` (`PUSH_TOPIC`, the app's bundle id); `nil` sends none.
     public var topic: String?
     /// Limit for one request, connection included (`PUSH_TIMEOUT_MS`).
@@ -18,7 +19,7 @@ public struct PushConfiguration: Sendable {
 
     /// Creates a configuration.
     public init(
-        url: String, credential: String, topic: String? = nil, timeout: Duration = .seconds(10),
+        url: String, credential: PushCredential, topic: String? = nil, timeout: Duration = .seconds(10),
         trustRoots: [NIOSSLCertificate]? = nil
     ) {
         self.url = url
