@@ -34,7 +34,8 @@ struct PushTests {
             certificate: certificates.certificate, key: certificates.key, answers: answers)
         let configuration = PushConfiguration(
             url: "https://127.0.0.1:\(server.port)/3/device/",
-            credential: PushCredential(fixed: "provider-credential-secret"), topic: "cz.gov.mobilniklic", timeout: timeout,
+            credential: PushCredential(fixed: "provider-credential-secret"), topic: "cz.gov.mobilniklic",
+            timeout: timeout,
             trustRoots: try NIOSSLCertificate.fromPEMFile(certificates.ca.path))
         let provider = HTTP2PushProvider(configuration: configuration)
         do {
