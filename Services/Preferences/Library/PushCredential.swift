@@ -33,23 +33,25 @@ public final class PushCredential: Sendable {
         state = Mutex(State(value: value, readAt: .now))
     }
 
-    /// The credential to send now.
+    /// The credential to send now. When a re-read is due, the one caller that claims it reads the
+    /// file outside the lock, so concurrent pushes never wait for file I/O.
     public func current() -> String {
-        guard let file else { return state.withLock { $0.value } }
         let now = ContinuousClock.now
-        return state.withLock { state in
-            guard now - state.readAt >= recheckInterval else { return state.value }
+        let (value, due) = state.withLock { state in
+            guard file != nil, now - state.readAt >= recheckInterval else { return (state.value, false) }
             state.readAt = now
-            if let value = Self.read(file) {
-                state.value = value
-            } else {
-                // Made here, not at start: the settings are read before logging is set up.
-                Logger(label: "mk.preferences.push").warning(
-                    "The push credential file no longer holds a valid credential; the last valid one stays in use",
-                    metadata: ["file": "\(file)"])
-            }
-            return state.value
+            return (state.value, true)
         }
+        guard due, let file else { return value }
+        guard let fresh = Self.read(file) else {
+            // Made here, not at start: the settings are read before logging is set up.
+            Logger(label: "mk.preferences.push").warning(
+                "The push credential file no longer holds a valid credential; the last valid one stays in use",
+                metadata: ["file": "\(file)"])
+            return value
+        }
+        state.withLock { $0.value = fresh }
+        return fresh
     }
 
     /// The credential `file` holds: one line of 1 to 8192 printable ASCII characters without
