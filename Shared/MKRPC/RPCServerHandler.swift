@@ -56,6 +56,8 @@ final class RPCServerHandler: ChannelInboundHandler {
     private let outbox = RPCServerOutbox()
     private let finished: EventLoopPromise<Void>
     private var context: ChannelHandlerContext?
+    /// Runs the handlers' tasks on the connection's event loop.
+    private var executor: RPCEventLoopExecutor?
     private var logger: Logger
     private var peerIdentity: String?
     private var admission = Admission.waiting([])
@@ -78,6 +80,7 @@ final class RPCServerHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.executor = RPCEventLoopExecutor(eventLoop: context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -231,7 +234,7 @@ final class RPCServerHandler: ChannelInboundHandler {
         let eventLoop = self.context!.eventLoop
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         let outbox = self.outbox
-        self.calls[callID]?.task = Task {
+        self.calls[callID]?.task = Task(executorPreference: self.executor) {
             let outcome = await RPCCallExecution.runHandler(handler, payload: payload, context: context)
             let (frame, code) = RPCResponseFrame.make(
                 outcome, callID: callID, maximumFrameSize: maximumFrameSize, logger: context.logger)
