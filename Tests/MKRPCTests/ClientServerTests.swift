@@ -30,6 +30,19 @@ struct ClientServerTests {
         }
     }
 
+    @Test func handlersRunOnTheConnectionsEventLoop() async throws {
+        // No hop to the cooperative pool and back per call: the handler starts on the loop its
+        // frame arrived on, and comes back to it after awaiting something else.
+        try await withTimeout {
+            try await withServer(services: [EchoService()]) { _, port in
+                try await withClient(port: port) { client in
+                    let answer = try await client.call(EchoMethods.whereRuns)
+                    #expect(answer.traceId == "loop,loop")
+                }
+            }
+        }
+    }
+
     @Test func answersArriveOutOfOrder() async throws {
         let recorder = CallRecorder()
         try await withTimeout {

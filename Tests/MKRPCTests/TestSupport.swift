@@ -22,6 +22,9 @@ enum EchoMethods {
     static let inspect = RPCMethodDescriptor(service: service, method: "Inspect", isIdempotent: true)
     /// Calls `inspect` on the downstream caller and returns its answer.
     static let forward = RPCMethodDescriptor(service: service, method: "Forward", isIdempotent: true)
+    /// Answers where the handler ran, before and after a suspension: "loop" on an event loop
+    /// thread, "pool" elsewhere (comma-separated, in `traceId`).
+    static let whereRuns = RPCMethodDescriptor(service: service, method: "Where", isIdempotent: true)
     /// A method no server has.
     static let missing = RPCMethodDescriptor(service: service, method: "Missing", isIdempotent: true)
 }
@@ -153,6 +156,12 @@ struct EchoService: RPCService {
                         "\($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)"
                     } ?? "none"
                 )
+            },
+            RPCMethodHandler(descriptor: EchoMethods.whereRuns) { (_: Mk_Rpc_V1_Metadata, _: RPCContext) in
+                let place = { MultiThreadedEventLoopGroup.currentEventLoop == nil ? "pool" : "loop" }
+                let before = place()
+                try await Task.sleep(for: .milliseconds(1))
+                return Mk_Rpc_V1_Metadata(traceId: "\(before),\(place())")
             },
             RPCMethodHandler(descriptor: EchoMethods.forward) { (request: Mk_Rpc_V1_Metadata, _: RPCContext) in
                 guard let downstream else { throw RPCError(.failedPrecondition, "no downstream") }
