@@ -106,11 +106,11 @@ struct PreferencesFixture {
         return event
     }
 
-    static func paired(_ device: String, of subject: String, name: String = "Pixel 8 (Google Pixel 8)")
-        -> Mk_Events_V1_Event
-    {
+    static func paired(
+        _ device: String, of subject: String, name: String = "Pixel 8 (Google Pixel 8)", platform: String = "ANDROID"
+    ) -> Mk_Events_V1_Event {
         var event = event(.devicePaired, subject: subject)
-        event.devicePaired = Mk_Events_V1_DevicePaired(deviceId: device, displayName: name, platform: "ANDROID", origin: "app")
+        event.devicePaired = Mk_Events_V1_DevicePaired(deviceId: device, displayName: name, platform: platform, origin: "app")
         return event
     }
 
@@ -128,11 +128,11 @@ struct PreferencesFixture {
     }
 
     /// Pairs `count` keys for `subject` through events; returns their ids in pairing order.
-    func pairKeys(_ count: Int, for subject: String) async throws -> [String] {
+    func pairKeys(_ count: Int, for subject: String, platform: String = "ANDROID") async throws -> [String] {
         var devices: [String] = []
         for index in 0..<count {
             let device = Self.newDevice()
-            var event = Self.paired(device, of: subject)
+            var event = Self.paired(device, of: subject, platform: platform)
             event.occurredAtUnixMicros += Int64(index)
             try await deliver(event)
             devices.append(device)

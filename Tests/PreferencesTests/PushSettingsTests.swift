@@ -54,6 +54,19 @@ struct PushSettingsTests {
         #expect(push.topic == "cz.gov.mobilniklic")
         #expect(push.timeout == .seconds(5))
         #expect(push.trustRoots?.count == 1)
+        #expect(push.fcm == nil)
+
+        let withFCM = try #require(
+            try PreferencesSettings(
+                environment: Self.environment([
+                    "PUSH_ENABLED": "true", "PUSH_URL": "https://push.example.cz/3/device/",
+                    "PUSH_CREDENTIAL_FILE": credential,
+                    "PUSH_FCM_URL": "https://fcm.googleapis.com/v1/projects/mobilni-klic/messages:send",
+                    "PUSH_FCM_CREDENTIAL_FILE": credential,
+                ])
+            ).push?.fcm)
+        #expect(withFCM.url == "https://fcm.googleapis.com/v1/projects/mobilni-klic/messages:send")
+        #expect(withFCM.credential.current() == "eyJhbGciOiJFUzI1NiJ9.credential-secret")
     }
 
     @Test func aBadPushConfigurationStopsTheStartWithTheVariableNamed() async throws {
@@ -73,6 +86,13 @@ struct PushSettingsTests {
             (["PUSH_TIMEOUT_MS": "0"], "PUSH_TIMEOUT_MS: must be a whole number from 100 to 300000"),
             (["PUSH_CA_FILE": credential], "PUSH_CA_FILE: must be a readable file of PEM certificates"),
             (["PUSH_TIMEOUT_MS": "200000"], "DELIVERY_LEASE_MS: must be longer than the SMTP, SMS and push timeouts"),
+            (["PUSH_FCM_CREDENTIAL_FILE": credential], "PUSH_FCM_URL: must be set with PUSH_FCM_CREDENTIAL_FILE"),
+            (["PUSH_FCM_URL": "https://fcm.googleapis.com/v1/projects/p/messages:send"],
+             "PUSH_FCM_CREDENTIAL_FILE: must be set with PUSH_FCM_URL"),
+            (["PUSH_FCM_URL": "http://fcm.googleapis.com/v1/projects/p/messages:send", "PUSH_FCM_CREDENTIAL_FILE": credential],
+             "PUSH_FCM_URL: must be FCM's https:// send URL"),
+            (["PUSH_FCM_URL": "https://fcm.googleapis.com/v1/projects/p/messages:send", "PUSH_FCM_CREDENTIAL_FILE": blank],
+             "PUSH_FCM_CREDENTIAL_FILE: must hold one bearer credential"),
         ]
         for (change, expected) in cases {
             let problem = Self.problem(valid.merging(change) { $1 })

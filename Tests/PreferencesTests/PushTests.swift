@@ -6,12 +6,15 @@ import MKRPC
 import MKTestSupport
 import NIOSSL
 import Preferences
+import Synchronization
 import Testing
 
 /// Push wake-ups against a real HTTP/2 server over TLS on loopback (``PushProviderServer``).
 @Suite("Push wake-ups")
 struct PushTests {
     static let token = "fcm-Token_1:APA91b~x.y-z"
+    /// Where the tests' FCM sends.
+    static let fcmPath = "/v1/projects/mobilni-klic/messages:send"
 
     /// A provider, its server with `answers`, and a provider client trusting the server's CA; the
     /// client and server are shut down after `body`, whatever it does.
@@ -24,9 +27,10 @@ struct PushTests {
         }
     }
 
-    /// ``withProvider(answers:timeout:_:)`` that also hands `body` the client's configuration.
+    /// ``withProvider(answers:timeout:_:)`` that also hands `body` the client's configuration; with
+    /// `fcm`, Android keys go to ``fcmPath`` on the same server.
     static func withProvider(
-        answers: [PushProviderServer.Answer] = [], timeout: Duration = .seconds(10),
+        answers: [PushProviderServer.Answer] = [], timeout: Duration = .seconds(10), fcm: Bool = false,
         _ body: (PushProviderServer, HTTP2PushProvider, PushConfiguration) async throws -> Void
     ) async throws {
         let certificates = try await TestCertificates.make()
@@ -36,7 +40,11 @@ struct PushTests {
             url: "https://127.0.0.1:\(server.port)/3/device/",
             credential: PushCredential(fixed: "provider-credential-secret"), topic: "cz.gov.mobilniklic",
             timeout: timeout,
-            trustRoots: try NIOSSLCertificate.fromPEMFile(certificates.ca.path))
+            trustRoots: try NIOSSLCertificate.fromPEMFile(certificates.ca.path),
+            fcm: fcm
+                ? PushConfiguration.FCM(
+                    url: "https://127.0.0.1:\(server.port)\(fcmPath)", credential: PushCredential(fixed: "fcm-access-token"))
+                : nil)
         let provider = HTTP2PushProvider(configuration: configuration)
         do {
             try await body(server, provider, configuration)
@@ -49,10 +57,12 @@ struct PushTests {
         await server.stop()
     }
 
-    /// A citizen with one key that registered ``token``.
-    static func keyWithToken(_ fixture: PreferencesFixture, token: String = token) async throws -> (String, String) {
+    /// A citizen with one key (of `platform`) that registered ``token``.
+    static func keyWithToken(
+        _ fixture: PreferencesFixture, token: String = token, platform: String = "ANDROID"
+    ) async throws -> (String, String) {
         let subject = PreferencesFixture.newSubject()
-        let key = try #require(try await fixture.pairKeys(1, for: subject).first)
+        let key = try #require(try await fixture.pairKeys(1, for: subject, platform: platform).first)
         try await fixture.registerPushToken(subject, key, token)
         return (subject, key)
     }
@@ -90,6 +100,88 @@ struct PushTests {
                 fixture.clock.advance(by: 3600)
                 #expect(try await worker.runOnce() == 0)
                 #expect(server.requests.count == 1)
+            }
+        }
+    }
+
+    @Test func withFCMAnAndroidKeyIsWokenInFCMsFormatAndTheOthersAPNsStyle() async throws {
+        try await PreferencesFixture.with(pushEnabled: true) { fixture in
+            try await Self.withProvider(fcm: true) { server, provider, _ in
+                let (android, androidKey) = try await Self.keyWithToken(fixture, token: "android-token", platform: "ANDROID")
+                let (iphone, iphoneKey) = try await Self.keyWithToken(fixture, token: "ios-token", platform: "IOS")
+                // A platform the service does not know is routed like a key paired before platforms were kept.
+                let (other, otherKey) = try await Self.keyWithToken(fixture, token: "other-token", platform: "HARMONYOS")
+                for subject in [android, iphone, other] {
+                    _ = try await fixture.send(PreferencesFixture.informative(subject, title: "Důchod 2026"))
+                }
+                #expect(try await fixture.pushWorker(provider).runOnce() == 3)
+
+                let toFCM = server.requests.filter { $0.path == Self.fcmPath }
+                let request = try #require(toFCM.first)
+                #expect(toFCM.count == 1)
+                #expect(request.version == "HTTP/2.0")
+                #expect(request.method == "POST")
+                #expect(request.header("authorization") == "Bearer fcm-access-token")
+                #expect(request.header("apns-push-type") == nil && request.header("apns-topic") == nil)
+                let wakeup = try #require(try await fixture.wakeups(androidKey).first)
+                #expect(wakeup.state == "sent")
+                #expect(
+                    request.body == #"{"message":{"android":{"priority":"NORMAL"},"data":{"wakeup_id":""#
+                        + wakeup.id + #""},"token":"android-token"}}"#)
+                #expect(!request.body.contains("Důchod") && !request.body.contains(android))
+
+                let apnsPaths = Set(server.requests.filter { $0.path != Self.fcmPath }.map(\.path))
+                #expect(apnsPaths == ["/3/device/ios-token", "/3/device/other-token"])
+                #expect(server.requests.filter { $0.path != Self.fcmPath }.allSatisfy {
+                    $0.header("authorization") == "bearer provider-credential-secret"
+                        && $0.header("apns-push-type") == "background"
+                })
+                #expect(try await fixture.wakeups(iphoneKey).map(\.state) == ["sent"])
+                #expect(try await fixture.wakeups(otherKey).map(\.state) == ["sent"])
+            }
+        }
+    }
+
+    @Test func wakeUpsAPassDidNotGetToWithinHalfItsLeaseAreGivenBackForTheNext() async throws {
+        try await PreferencesFixture.with(pushEnabled: true) { fixture in
+            var keys: [String] = []
+            for _ in 0..<3 {
+                let (subject, key) = try await Self.keyWithToken(fixture)
+                _ = try await fixture.send(PreferencesFixture.informative(subject))
+                keys.append(key)
+            }
+            // Each wake-up takes 61 s of the 120 s lease: after the first, the pass stops.
+            let slow = SlowPushProvider(clock: fixture.clock, takes: 61)
+            let worker = fixture.pushWorker(slow)
+            #expect(try await worker.runOnce() == 3)
+            #expect(slow.woken.count == 1)
+            var states: [String: Int] = [:]
+            for key in keys {
+                for wakeup in try await fixture.wakeups(key) {
+                    states[wakeup.state, default: 0] += 1
+                    // Given back untried: the attempt the claim counted is undone.
+                    if wakeup.state == "pending" { #expect(wakeup.attempts == 0) }
+                }
+            }
+            #expect(states == ["sent": 1, "pending": 2])
+            // Due at once: the next pass takes them.
+            #expect(try await worker.runOnce() == 2)
+            #expect(slow.woken.count == 2)
+        }
+    }
+
+    @Test func anFCMTokenReportedUnregisteredIsForgotten() async throws {
+        let answer = #"{"error":{"code":404,"message":"Requested entity was not found.","status":"UNREGISTERED"}}"#
+        try await PreferencesFixture.with(pushEnabled: true) { fixture in
+            try await Self.withProvider(answers: [.status(404, body: answer)], fcm: true) { server, provider, _ in
+                let (subject, key) = try await Self.keyWithToken(fixture)
+                _ = try await fixture.send(PreferencesFixture.informative(subject))
+                #expect(try await fixture.pushWorker(provider).runOnce() == 1)
+                #expect(server.requests.map(\.path) == [Self.fcmPath])
+                let failed = try await fixture.wakeups(key)
+                #expect(failed.map(\.state) == ["failed"])
+                #expect(failed.first?.error == "push provider answered HTTP 404: the token is invalid (UNREGISTERED)")
+                #expect(try await fixture.pushToken(key) == "")
             }
         }
     }
@@ -279,5 +371,27 @@ struct PushTests {
             try await fixture.registerPushToken(subject, key, "")
             #expect(try await fixture.pushToken(key) == "")
         }
+    }
+}
+
+/// A push provider that takes `takes` seconds of the fixture's clock per wake-up and always
+/// succeeds: for what the worker does when sending outlasts its lease.
+final class SlowPushProvider: PushProvider {
+    private let clock: ManualClock
+    private let seconds: TimeInterval
+    private let tokens = Mutex<[String]>([])
+
+    init(clock: ManualClock, takes seconds: TimeInterval) {
+        self.clock = clock
+        self.seconds = seconds
+    }
+
+    /// The tokens woken so far.
+    var woken: [String] { tokens.withLock { $0 } }
+
+    func wake(pushToken: String, platform: PushPlatform, wakeupID: UUID) async -> PushOutcome {
+        tokens.withLock { $0.append(pushToken) }
+        clock.advance(by: seconds)
+        return .sent
     }
 }

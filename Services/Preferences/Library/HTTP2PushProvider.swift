@@ -5,10 +5,15 @@ internal import NIOHTTP1
 internal import NIOPosix
 internal import NIOSSL
 
-/// APNs-style wake-ups over HTTP/2 (TLS with ALPN `h2`) through AsyncHTTPClient:
-/// `POST <PUSH_URL><push token>` with `authorization: bearer …`, `apns-push-type: background`,
-/// `apns-priority: 5`, `apns-id: <wake-up id>` and the body `{"aps":{"content-available":1}}` —
-/// a silent "you have mail" that makes the app read its inbox through the gateway.
+/// Wake-ups over HTTP/2 (TLS with ALPN `h2`) through AsyncHTTPClient, in the format of the key's
+/// push service — a silent "you have mail" that makes the app read its inbox through the gateway:
+///
+/// - APNs-style (iOS keys, and every key while FCM is not configured): `POST <PUSH_URL><push
+///   token>` with `authorization: bearer …`, `apns-push-type: background`, `apns-priority: 5`,
+///   `apns-id: <wake-up id>` and the body `{"aps":{"content-available":1}}`.
+/// - FCM HTTP v1 (Android keys, with `PUSH_FCM_URL`): `POST <PUSH_FCM_URL>` with
+///   `authorization: Bearer <access token>` and a data-only message of normal priority,
+///   `{"message":{"android":{"priority":"NORMAL"},"data":{"wakeup_id":"<id>"},"token":"<push token>"}}`.
 ///
 /// 2xx is sent; 5xx, 408, 429, timeouts and connection failures are retried; 410, and 400 or 404
 /// whose reason names a bad or unregistered token (`BadDeviceToken`, `Unregistered`,
@@ -41,17 +46,17 @@ public final class HTTP2PushProvider: PushProvider {
         try await client.shutdown()
     }
 
-    /// Posts one silent wake-up to `pushToken`.
-    public func wake(pushToken: String, wakeupID: UUID) async -> PushOutcome {
-        var request = HTTPClientRequest(url: configuration.url + pushToken)
-        request.method = .POST
-        request.headers.add(name: "authorization", value: "bearer \(configuration.credential.current())")
-        request.headers.add(name: "content-type", value: "application/json")
-        request.headers.add(name: "apns-push-type", value: "background")
-        request.headers.add(name: "apns-priority", value: "5")
-        request.headers.add(name: "apns-id", value: wakeupID.uuidString.lowercased())
-        if let topic = configuration.topic { request.headers.add(name: "apns-topic", value: topic) }
-        request.body = .bytes(ByteBuffer(bytes: Self.body))
+    /// Posts one silent wake-up to `pushToken`, to FCM for an Android key when FCM is configured.
+    public func wake(pushToken: String, platform: PushPlatform, wakeupID: UUID) async -> PushOutcome {
+        let request: HTTPClientRequest
+        if platform == .android, let fcm = configuration.fcm {
+            guard let fcmRequest = Self.fcmRequest(to: fcm, pushToken: pushToken, wakeupID: wakeupID) else {
+                return .failed(reason: "the FCM message could not be encoded")
+            }
+            request = fcmRequest
+        } else {
+            request = apnsRequest(pushToken: pushToken, wakeupID: wakeupID)
+        }
         let status: UInt
         let answer: ByteBuffer
         do {
@@ -80,6 +85,37 @@ public final class HTTP2PushProvider: PushProvider {
         default:
             return .retry(reason: "push provider answered HTTP \(status)")
         }
+    }
+
+    /// The APNs-style request.
+    private func apnsRequest(pushToken: String, wakeupID: UUID) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: configuration.url + pushToken)
+        request.method = .POST
+        request.headers.add(name: "authorization", value: "bearer \(configuration.credential.current())")
+        request.headers.add(name: "content-type", value: "application/json")
+        request.headers.add(name: "apns-push-type", value: "background")
+        request.headers.add(name: "apns-priority", value: "5")
+        request.headers.add(name: "apns-id", value: wakeupID.uuidString.lowercased())
+        if let topic = configuration.topic { request.headers.add(name: "apns-topic", value: topic) }
+        request.body = .bytes(ByteBuffer(bytes: Self.body))
+        return request
+    }
+
+    /// FCM HTTP v1's request; `nil` only if the message cannot be encoded.
+    static func fcmRequest(to fcm: PushConfiguration.FCM, pushToken: String, wakeupID: UUID) -> HTTPClientRequest? {
+        let message = FCMMessage(
+            message: .init(
+                token: pushToken, android: .init(priority: "NORMAL"),
+                data: ["wakeup_id": wakeupID.uuidString.lowercased()]))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let body = try? encoder.encode(message) else { return nil }
+        var request = HTTPClientRequest(url: fcm.url)
+        request.method = .POST
+        request.headers.add(name: "authorization", value: "Bearer \(fcm.credential.current())")
+        request.headers.add(name: "content-type", value: "application/json; charset=utf-8")
+        request.body = .bytes(ByteBuffer(bytes: body))
+        return request
     }
 
     /// The provider's `reason` (APNs) or `error.status` (FCM) when it is a plain word: the only

@@ -37,8 +37,8 @@ extension PreferencesStore {
             case (.devicePaired, let paired?, _, _, _, _):
                 guard let device = UUID(uuidString: paired.deviceId) else { break }
                 try await devicePaired(
-                    device, name: paired.displayName, subject: event.subject, at: occurred, now: now, origin: origin,
-                    on: connection)
+                    device, name: paired.displayName, platform: paired.platform, subject: event.subject, at: occurred,
+                    now: now, origin: origin, on: connection)
             case (.deviceRenamed, _, let renamed?, _, _, _):
                 guard let device = UUID(uuidString: renamed.deviceId) else { break }
                 try await connection.query(
@@ -63,17 +63,20 @@ extension PreferencesStore {
     }
 
     /// Default settings for a new key (unless it was already unpaired: a late or repeated
-    /// pairing never brings a key back) and the independent notice to every other channel.
+    /// pairing never brings a key back) and the independent notice to every other channel. The
+    /// platform is kept for the key's push wake-ups ("ANDROID", "IOS"; anything else as unknown).
     private nonisolated(nonsending) func devicePaired(
-        _ device: UUID, name: String, subject: String, at occurred: Date, now: Date, origin: CallOrigin,
-        on connection: PostgresConnection
+        _ device: UUID, name: String, platform: String, subject: String, at occurred: Date, now: Date,
+        origin: CallOrigin, on connection: PostgresConnection
     ) async throws {
         let citizen = try await lockCitizen(subject, at: now, on: connection)
         let displayName = String(name.prefix(200))
+        let knownPlatform = ["ANDROID", "IOS"].contains(platform) ? platform : ""
         let created = try await connection.execute(
             """
-            INSERT INTO device_setting (device_id, subject, display_name, name_at, informative, login, bok_pad, paired_at)
-            SELECT \(device), \(subject), \(displayName), \(occurred), true, true, true, \(occurred)
+            INSERT INTO device_setting (device_id, subject, display_name, name_at, informative, login, bok_pad, paired_at,
+                                        platform)
+            SELECT \(device), \(subject), \(displayName), \(occurred), true, true, true, \(occurred), \(knownPlatform)
             WHERE NOT EXISTS (SELECT 1 FROM unpaired_device WHERE device_id = \(device))
             ON CONFLICT (device_id) DO NOTHING
             """)
