@@ -48,9 +48,10 @@ public struct PushWorker: Service {
     /// each outcome; what is still unsent when half the lease has passed is given back for the next
     /// pass. Returns how many were claimed.
     ///
-    /// One at a time, because concurrent requests over one AsyncHTTPClient 1.37 HTTP/2 connection
-    /// sometimes never completed in the tests (not even at their deadline), which would stall every
-    /// wake-up behind them. Each wake-up is bounded by the provider's timeout.
+    /// One at a time, because with concurrent requests over one AsyncHTTPClient 1.37 HTTP/2
+    /// connection the tests saw every response head arrive and no response body ever finish (the
+    /// client's deadline covers only the head), which would stall the worker for good. One at a
+    /// time, each wake-up is bounded by the provider's timeout.
     @discardableResult
     public func runOnce() async throws -> Int {
         let (claimed, lease, claimedAt) = try await claim()
