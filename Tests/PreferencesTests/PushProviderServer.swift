@@ -16,6 +16,8 @@ final class PushProviderServer: Sendable {
         case status(Int, body: String = "")
         /// Never answers (the client's timeout must end the request).
         case silence
+        /// Answers the head of a 200 with a 10-byte body and never sends the body.
+        case headOnly
     }
 
     /// One request as received.
@@ -117,7 +119,16 @@ final class PushProviderServer: Sendable {
                 let request = Request(
                     method: head.method.rawValue, path: head.uri, version: "\(head.version)",
                     headers: head.headers.map { ($0.name, $0.value) }, body: String(buffer: body))
-                guard case .status(let status, let text) = recorder.record(request) else { return }
+                let answer = recorder.record(request)
+                if case .headOnly = answer {
+                    var headers = HTTPHeaders()
+                    headers.add(name: "content-length", value: "10")
+                    context.writeAndFlush(
+                        wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))),
+                        promise: nil)
+                    return
+                }
+                guard case .status(let status, let text) = answer else { return }
                 var headers = HTTPHeaders()
                 headers.add(name: "content-type", value: "application/json")
                 headers.add(name: "content-length", value: "\(text.utf8.count)")

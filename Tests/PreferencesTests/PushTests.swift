@@ -241,6 +241,21 @@ struct PushTests {
         }
     }
 
+    @Test func aWakeUpWhoseAnswerNeverFinishesIsRetriedAfterTheTimeout() async throws {
+        try await PreferencesFixture.with(pushEnabled: true) { fixture in
+            try await Self.withProvider(answers: [.headOnly], timeout: .seconds(1)) { server, provider, _ in
+                let (subject, key) = try await Self.keyWithToken(fixture)
+                _ = try await fixture.send(PreferencesFixture.informative(subject))
+                // The head arrives and the body never does: the timeout still ends the wake-up.
+                #expect(try await fixture.pushWorker(provider).runOnce() == 1)
+                let retrying = try await fixture.wakeups(key)
+                #expect(retrying.map(\.state) == ["pending"])
+                #expect(retrying.first?.error == "push provider unreachable: timeout")
+                #expect(server.requests.count == 1)
+            }
+        }
+    }
+
     @Test(arguments: [
         (410, #"{"reason":"Unregistered","timestamp":1760000000000}"#, "HTTP 410: the token is no longer registered (Unregistered)"),
         (400, #"{"reason":"BadDeviceToken"}"#, "HTTP 400: the token is invalid (BadDeviceToken)"),

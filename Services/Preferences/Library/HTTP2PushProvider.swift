@@ -63,7 +63,7 @@ public final class HTTP2PushProvider: PushProvider {
             let deadline = NIODeadline.now() + .milliseconds(Self.milliseconds(configuration.timeout))
             let response = try await client.execute(request, deadline: deadline)
             status = response.status.code
-            answer = try await response.body.collect(upTo: 4096)
+            answer = try await Self.collect(response.body, until: deadline)
         } catch {
             // The error's description may quote the URL, which holds the token: name its kind only.
             return .retry(reason: "push provider unreachable: \(Self.kind(of: error))")
@@ -84,6 +84,25 @@ public final class HTTP2PushProvider: PushProvider {
             return .failed(reason: "push provider refused the wake-up: HTTP \(status)\(explained)")
         default:
             return .retry(reason: "push provider answered HTTP \(status)")
+        }
+    }
+
+    /// The answer's body, at most 4 KiB, read by `deadline` at the latest: AsyncHTTPClient's
+    /// deadline ends with the answer's head, and a body that never finishes must not hold the
+    /// worker.
+    static func collect(_ body: HTTPClientResponse.Body, until deadline: NIODeadline) async throws -> ByteBuffer {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: 4096) }
+            group.addTask {
+                let left = deadline - NIODeadline.now()
+                try await Task.sleep(for: .nanoseconds(max(0, left.nanoseconds)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let answer = first else {
+                throw HTTPClientError.deadlineExceeded
+            }
+            return answer
         }
     }
 
