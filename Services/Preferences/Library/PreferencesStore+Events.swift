@@ -71,7 +71,7 @@ extension PreferencesStore {
     ) async throws {
         let citizen = try await lockCitizen(subject, at: now, on: connection)
         let displayName = String(name.prefix(200))
-        let knownPlatform = ["ANDROID", "IOS"].contains(platform) ? platform : ""
+        let knownPlatform = (PushPlatform(rawValue: platform) ?? .unknown).rawValue
         let created = try await connection.execute(
             """
             INSERT INTO device_setting (device_id, subject, display_name, name_at, informative, login, bok_pad, paired_at,

@@ -65,8 +65,10 @@ enum BokBenchmark {
             var parallelHashes: [Sample] = []
             for round in 1...rounds {
                 progress("bok: round \(round) of \(rounds)")
-                serviceHashes.append(try await Argon2Timing.run(parameters, by: .service, threads: 1, for: slice * 2))
-                libraryHashes.append(try await Argon2Timing.run(parameters, by: .library, threads: 1, for: slice * 2))
+                serviceHashes.append(
+                    try await Argon2Timing.run(parameters, by: .service, threads: 1, for: slice * 2))
+                libraryHashes.append(
+                    try await Argon2Timing.run(parameters, by: .library, threads: 1, for: slice * 2))
                 // The pipeline fills for one slice, then 5 slices count; the key list runs in those.
                 let start = clock.now
                 let measureFrom = start + slice
@@ -80,12 +82,14 @@ enum BokBenchmark {
                 keyListsAlone.append(
                     try await PacedLoad.run(
                         rate: keyListRate, tasks: keyListTasks, start: aloneFrom, end: aloneFrom + slice, listKeys))
-                parallelHashes.append(try await Argon2Timing.run(parameters, by: .service, threads: cores, for: slice * 2))
+                parallelHashes.append(
+                    try await Argon2Timing.run(parameters, by: .service, threads: cores, for: slice * 2))
             }
             return rows(
                 parameters: parameters, cores: cores, concurrency: configuration.hashConcurrency,
-                citizens: citizensCount, serviceHashes: serviceHashes, libraryHashes: libraryHashes, verifications: verifications, keyListsBeside: keyListsBeside,
-                keyListsAlone: keyListsAlone, parallelHashes: parallelHashes)
+                citizens: citizensCount, serviceHashes: serviceHashes, libraryHashes: libraryHashes,
+                verifications: verifications, keyListsBeside: keyListsBeside, keyListsAlone: keyListsAlone,
+                parallelHashes: parallelHashes)
         }
     }
 
@@ -116,7 +120,8 @@ enum BokBenchmark {
 
     static func rows(
         parameters: Argon2Parameters, cores: Int, concurrency: Int, citizens: Int, serviceHashes: [Sample],
-        libraryHashes: [Sample], verifications: [Sample], keyListsBeside: [Sample], keyListsAlone: [Sample], parallelHashes: [Sample]
+        libraryHashes: [Sample], verifications: [Sample], keyListsBeside: [Sample], keyListsAlone: [Sample],
+        parallelHashes: [Sample]
     ) -> [ReportRow] {
         let hash = "Argon2id \(parameters.memoryKiB / 1024) MiB, \(parameters.iterations) passes, \(parameters.parallelism) lane"
         let limits = serviceHashes.map { Argon2Timing.limit(fromOneThread: $0, cores: cores) }
