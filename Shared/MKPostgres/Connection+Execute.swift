@@ -10,26 +10,33 @@ extension Connection {
     /// Runs a parameterised statement, binary in and out. The statement is prepared once per
     /// connection (`PQprepare`) and executed by name afterwards (`PQexecPrepared`).
     func execute(_ query: PostgresQuery) throws(PostgresError) -> PostgresRows {
+        guard let handle else { throw Self.closedError }
+        defer { refreshStatus() }
+        let statement = try prepared(query, handle: handle)
+        let result = try Self.withParameters(statement.query.binds) { values, lengths, formats in
+            if let name = statement.name {
+                return PQexecPrepared(handle, name, statement.parameterCount, values, lengths, formats, 1)
+            }
+            return PQexecParams(
+                handle, statement.query.sql, statement.parameterCount, statement.types, values, lengths, formats, 1)
+        }
+        return try consume(result)
+    }
+
+    /// A checked statement with the name it is prepared under on this connection, or `nil` to send it
+    /// unnamed; prepares it (a blocking round trip) the first time.
+    func prepared(_ query: PostgresQuery, handle: OpaquePointer) throws(PostgresError) -> PreparedStatement {
         let query = try query.checked()
         try CString.check(query.sql, field: "SQL text")
-        guard let handle else { throw Self.closedError }
         guard query.binds.count <= Int(UInt16.max) else {
             throw PostgresError(.invalidParameter, reason: "more than 65535 parameters")
         }
-        defer { refreshStatus() }
         let types = query.binds.map(\.dataType.rawValue)
         let key = StatementKey(sql: query.sql, parameterTypes: types)
-        var name = statements[key]
-        if name == nil {
-            name = try prepare(key, handle: handle)
+        if let name = statements[key] {
+            return PreparedStatement(query: query, types: types, name: name)
         }
-        let result = try Self.withParameters(query.binds) { values, lengths, formats in
-            if let name {
-                return PQexecPrepared(handle, name, Int32(types.count), values, lengths, formats, 1)
-            }
-            return PQexecParams(handle, query.sql, Int32(types.count), types, values, lengths, formats, 1)
-        }
-        return try consume(result)
+        return PreparedStatement(query: query, types: types, name: try prepare(key, handle: handle))
     }
 
     /// Runs SQL text with `PQexec`: several statements, no parameters, text results discarded.
@@ -74,7 +81,7 @@ extension Connection {
     }
 
     /// Copies the result out and clears it on every path.
-    private func consume(_ result: OpaquePointer?, binary: Bool = true) throws(PostgresError) -> PostgresRows {
+    func consume(_ result: OpaquePointer?, binary: Bool = true) throws(PostgresError) -> PostgresRows {
         guard let result else {
             // A NULL result means libpq ran out of memory or lost the connection.
             throw PostgresError(
@@ -94,7 +101,7 @@ extension Connection {
     }
 
     /// Parameter arrays for libpq, pointing into one buffer that lives only inside `body`.
-    private static func withParameters<R>(
+    static func withParameters<R>(
         _ binds: [PostgresBind],
         _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) -> R
     ) throws(PostgresError) -> R {

@@ -36,13 +36,16 @@ final class Connection {
     }
 
     /// Re-reads status and transaction state; the connection may go back to the pool only when it
-    /// is `CONNECTION_OK` and idle (not inside or after a failed transaction, not mid-COPY).
+    /// is `CONNECTION_OK` and idle (not inside or after a failed transaction, not mid-COPY, not left in
+    /// pipeline mode).
     func refreshStatus() {
         guard let handle else {
             isIdleAndHealthy = false
             return
         }
-        isIdleAndHealthy = PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+        isIdleAndHealthy =
+            PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+            && PQpipelineStatus(handle) == PQ_PIPELINE_OFF
     }
 
     /// `PQfinish`, once. Safe to call repeatedly.

@@ -14,6 +14,7 @@ public final class PostgresClient: Service, Sendable {
     public let configuration: PostgresConfiguration
     let pool: ConnectionPool
     private let executor: LibPQExecutor
+    private let pipeline: StatementPipeline
     private let isShutDown = Atomic<Bool>(false)
 
     /// Creates a client and its libpq threads; no connection is opened until the first use.
@@ -21,6 +22,9 @@ public final class PostgresClient: Service, Sendable {
         self.configuration = configuration
         executor = LibPQExecutor(threadCount: max(1, configuration.maximumConnections))
         pool = ConnectionPool(configuration: configuration, executor: executor, logger: logger)
+        pipeline = StatementPipeline(
+            pool: pool, executor: executor,
+            maximumLanes: min(configuration.pipelineConnections, configuration.maximumConnections))
     }
 
     /// Waits for graceful shutdown (or cancellation), then closes the pool; see ``shutdown()``.
@@ -81,6 +85,18 @@ public final class PostgresClient: Service, Sendable {
         isolation: isolated (any Actor)? = #isolation
     ) async throws -> Int {
         try await withConnection { connection in try await connection.execute(query) }
+    }
+
+    /// Runs one short statement as its own transaction, sent together with concurrent callers'
+    /// statements in one round trip (libpq pipeline mode, on at most
+    /// ``PostgresConfiguration/pipelineConnections`` pooled connections).
+    ///
+    /// For the hot paths' point reads and single-statement writes. Cancelling the caller returns at
+    /// once, but a statement already sent runs to its end on the server, bounded by the statement
+    /// timeout, and statements queued behind it on its connection wait for it: use
+    /// ``query(_:isolation:)`` for anything that may run long.
+    public func pipelinedQuery(_ query: PostgresQuery) async throws(PostgresError) -> PostgresRows {
+        try await pipeline.run(query)
     }
 
     deinit {

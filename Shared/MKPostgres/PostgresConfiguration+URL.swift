@@ -8,7 +8,7 @@ extension PostgresConfiguration {
     ///
     /// User, password and database are percent-decoded. Options: `sslmode`, `application_name`,
     /// `connect_timeout` (seconds), `statement_timeout` (milliseconds), `pool_size`,
-    /// `acquire_timeout` (milliseconds), and `host` (overrides the authority, e.g. a socket
+    /// `acquire_timeout` (milliseconds), `pipeline_connections`, and `host` (overrides the authority, e.g. a socket
     /// directory). Unknown options are rejected so that a typo does not silently weaken a setting.
     public init(url: String) throws(PostgresError) {
         guard let components = URLComponents(string: url),
@@ -59,6 +59,9 @@ extension PostgresConfiguration {
         guard maximumConnections >= 1 else {
             throw PostgresError(.invalidConfiguration, reason: "pool_size must be at least 1")
         }
+        guard pipelineConnections >= 1 else {
+            throw PostgresError(.invalidConfiguration, reason: "pipeline_connections must be at least 1")
+        }
         guard connectTimeout > .zero, acquireTimeout > .zero, statementTimeout >= .zero else {
             throw PostgresError(.invalidConfiguration, reason: "timeouts must be positive")
         }
@@ -83,6 +86,8 @@ extension PostgresConfiguration {
             acquireTimeout = .milliseconds(try Self.integer(value, option: option))
         case "pool_size":
             maximumConnections = try Self.integer(value, option: option)
+        case "pipeline_connections":
+            pipelineConnections = try Self.integer(value, option: option)
         default:
             throw PostgresError(.invalidConfiguration, reason: "unknown URL option \(option)")
         }

@@ -27,9 +27,12 @@ public struct PostgresConfiguration: Sendable, Hashable, CustomStringConvertible
     public var maximumConnections: Int
     /// How long a caller waits for a free connection before ``PostgresError/Code/poolTimeout``.
     public var acquireTimeout: Duration
+    /// How many pooled connections ``PostgresClient/pipelinedQuery(_:)`` sends on at once (at most
+    /// ``maximumConnections``); the fewer, the more statements share a round trip under load.
+    public var pipelineConnections: Int
 
     /// Creates a configuration with the defaults: 3 s connect timeout, 10 s statement timeout,
-    /// 10 connections, 5 s acquire timeout.
+    /// 10 connections, 5 s acquire timeout, 2 connections for pipelined statements.
     public init(
         host: String = "127.0.0.1",
         port: Int = 5432,
@@ -41,7 +44,8 @@ public struct PostgresConfiguration: Sendable, Hashable, CustomStringConvertible
         connectTimeout: Duration = .seconds(3),
         statementTimeout: Duration = .seconds(10),
         maximumConnections: Int = 10,
-        acquireTimeout: Duration = .seconds(5)
+        acquireTimeout: Duration = .seconds(5),
+        pipelineConnections: Int = 2
     ) {
         self.host = host
         self.port = port
@@ -54,13 +58,14 @@ public struct PostgresConfiguration: Sendable, Hashable, CustomStringConvertible
         self.statementTimeout = statementTimeout
         self.maximumConnections = maximumConnections
         self.acquireTimeout = acquireTimeout
+        self.pipelineConnections = pipelineConnections
     }
 
     public var description: String {
         var text = "postgresql://\(user)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)"
         text += " (sslmode: \(sslMode?.rawValue ?? "default"), pool: \(maximumConnections)"
         text += ", connectTimeout: \(connectTimeout), statementTimeout: \(statementTimeout)"
-        text += ", acquireTimeout: \(acquireTimeout))"
+        text += ", acquireTimeout: \(acquireTimeout), pipeline: \(pipelineConnections))"
         return text
     }
 }

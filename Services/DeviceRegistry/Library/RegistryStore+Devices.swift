@@ -7,26 +7,22 @@ internal import MKServiceRuntime
 extension RegistryStore {
     /// The subject's active keys, oldest pairing first.
     func activeDevices(of subject: String) async throws -> [DeviceRecord] {
-        let rows = try await client.withConnection { connection in
-            try await connection.query(
-                """
-                SELECT \(unsafeSQL: DeviceRecord.columns) FROM device
-                WHERE subject = \(subject) AND unpaired_at IS NULL
-                ORDER BY paired_at, id
-                """)
-        }
+        let rows = try await client.pipelinedQuery(
+            """
+            SELECT \(unsafeSQL: DeviceRecord.columns) FROM device
+            WHERE subject = \(subject) AND unpaired_at IS NULL
+            ORDER BY paired_at, id
+            """)
         return try rows.map { row throws(PostgresError) in try DeviceRecord(row: row) }
     }
 
     /// One of the subject's active keys; NOT_FOUND otherwise.
     func activeDevice(_ deviceID: UUID, of subject: String) async throws -> DeviceRecord {
-        let rows = try await client.withConnection { connection in
-            try await connection.query(
-                """
-                SELECT \(unsafeSQL: DeviceRecord.columns) FROM device
-                WHERE id = \(deviceID) AND subject = \(subject) AND unpaired_at IS NULL
-                """)
-        }
+        let rows = try await client.pipelinedQuery(
+            """
+            SELECT \(unsafeSQL: DeviceRecord.columns) FROM device
+            WHERE id = \(deviceID) AND subject = \(subject) AND unpaired_at IS NULL
+            """)
         guard let row = rows.first else { throw RegistryFailure.deviceNotFound }
         return try DeviceRecord(row: row)
     }

@@ -39,13 +39,11 @@ extension RegistryStore {
     /// Whether `subject`'s session `sessionID` was signed out and has not ended yet.
     func isSessionRevoked(_ sessionID: UUID, of subject: String) async throws -> Bool {
         let now = clock.now()
-        return try await client.withConnection { connection in
-            let rows = try await connection.query(
-                """
-                SELECT 1 FROM revoked_session
-                WHERE session_id = \(sessionID) AND subject = \(subject) AND expires_at > \(now)
-                """)
-            return rows.first != nil
-        }
+        let rows = try await client.pipelinedQuery(
+            """
+            SELECT 1 FROM revoked_session
+            WHERE session_id = \(sessionID) AND subject = \(subject) AND expires_at > \(now)
+            """)
+        return rows.first != nil
     }
 }

@@ -1,0 +1,175 @@
+import MKPostgres
+import MKTestSupport
+import Testing
+
+/// `PostgresClient.pipelinedQuery`: statements of concurrent callers sent in one pipeline, each its
+/// own transaction. Most tests hold the one pipeline connection with a `pg_sleep` so the statements
+/// queued meanwhile are sure to travel together in the next pipeline.
+@Suite("Pipelined statements")
+struct PipelineTests {
+    @Test func concurrentCallersEachGetTheirOwnAnswer() async throws {
+        try await TestDatabase.withIsolatedSchema(prefix: "pipeanswers") { database in
+            var configuration = database.configuration
+            configuration.pipelineConnections = 1
+            try await TestDatabase.withClient(configuration) { client in
+                let answers = try await withThrowingTaskGroup(of: (Int64, Int64, Int32).self) { group in
+                    for value in Int64(0)..<300 {
+                        group.addTask {
+                            let (doubled, pid) = try await client.pipelinedQuery(
+                                "SELECT \(value) * 2, pg_backend_pid()"
+                            ).single((Int64, Int32).self)
+                            return (value, doubled, pid)
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(answers.count == 300)
+                #expect(answers.allSatisfy { $0.1 == $0.0 * 2 })
+                // One pipeline connection: every statement ran on one backend.
+                #expect(Set(answers.map(\.2)).count == 1)
+            }
+        }
+    }
+
+    @Test func aFailingStatementFailsAloneAndTheOthersCommit() async throws {
+        try await TestDatabase.withIsolatedSchema(prefix: "pipealone") { database in
+            var configuration = database.configuration
+            configuration.pipelineConnections = 1
+            try await TestDatabase.withClient(configuration) { client in
+                try await client.execute("CREATE TABLE codes (code text PRIMARY KEY)")
+                try await client.execute("INSERT INTO codes VALUES ('taken')")
+                let (blocker, _) = try await Self.holdThePipeline(client, configuration: configuration)
+                let first = Task { try await client.pipelinedQuery("INSERT INTO codes VALUES ('first')") }
+                let duplicate = Task { try await client.pipelinedQuery("INSERT INTO codes VALUES ('taken')") }
+                let syntax = Task { try await client.pipelinedQuery("SELEKT 1") }
+                let last = Task { try await client.pipelinedQuery("INSERT INTO codes VALUES ('last')") }
+                _ = try await blocker.value
+                #expect(try await first.value.affectedRows == 1)
+                let duplicateError = await #expect(throws: PostgresError.self) { try await duplicate.value }
+                #expect(duplicateError?.isUniqueViolation == true)
+                let syntaxError = await #expect(throws: PostgresError.self) { try await syntax.value }
+                #expect(syntaxError?.sqlState == "42601")
+                #expect(try await last.value.affectedRows == 1)
+                let codes = try await client.query("SELECT code FROM codes ORDER BY code").decode(String.self)
+                #expect(codes == ["first", "last", "taken"])
+                // The connection left pipeline mode cleanly: transactions work on the same pool.
+                let counted = try await client.withTransaction { connection in
+                    try await connection.query("SELECT count(*) FROM codes").single(Int64.self)
+                }
+                #expect(counted == 3)
+            }
+        }
+    }
+
+    @Test func aCallerCancelledWhileQueuedNeverRuns() async throws {
+        try await TestDatabase.withIsolatedSchema(prefix: "pipequeued") { database in
+            var configuration = database.configuration
+            configuration.pipelineConnections = 1
+            try await TestDatabase.withClient(configuration) { client in
+                try await client.execute("CREATE TABLE marks (mark text)")
+                let (blocker, _) = try await Self.holdThePipeline(client, configuration: configuration)
+                let cancelled = Task { try await client.pipelinedQuery("INSERT INTO marks VALUES ('cancelled')") }
+                let kept = Task { try await client.pipelinedQuery("INSERT INTO marks VALUES ('kept')") }
+                cancelled.cancel()
+                let error = await #expect(throws: PostgresError.self) { try await cancelled.value }
+                #expect(error?.code == .cancelled)
+                _ = try await blocker.value
+                _ = try await kept.value
+                let marks = try await client.query("SELECT mark FROM marks").decode(String.self)
+                #expect(marks == ["kept"])
+            }
+        }
+    }
+
+    @Test func aCallerCancelledAfterSendingReturnsAtOnce() async throws {
+        try await TestDatabase.withIsolatedSchema(prefix: "pipesent") { database in
+            var configuration = database.configuration
+            configuration.pipelineConnections = 1
+            try await TestDatabase.withClient(configuration) { client in
+                let (blocker, _) = try await Self.holdThePipeline(client, configuration: configuration, seconds: 3)
+                let started = ContinuousClock.now
+                blocker.cancel()
+                let error = await #expect(throws: PostgresError.self) { try await blocker.value }
+                #expect(error?.code == .cancelled)
+                // Far below the 3 s sleep, which still runs on the server.
+                #expect(ContinuousClock.now - started < .seconds(2))
+                let observed = try await client.pipelinedQuery("SELECT 7::int4").single(Int32.self)
+                #expect(observed == 7)
+            }
+        }
+    }
+
+    @Test func aBrokenConnectionFailsItsStatementsAndTheNextGetANewOne() async throws {
+        try await TestDatabase.withIsolatedSchema(prefix: "pipebroken") { database in
+            var configuration = database.configuration
+            configuration.pipelineConnections = 1
+            try await TestDatabase.withClient(configuration) { client in
+                let (blocker, pid) = try await Self.holdThePipeline(client, configuration: configuration, seconds: 30)
+                let queued = Task { try await client.pipelinedQuery("SELECT pg_backend_pid()").single(Int32.self) }
+                try await TestDatabase.withClient(try TestDatabase.adminConfiguration()) { admin in
+                    _ = try await admin.query("SELECT pg_terminate_backend(\(pid))")
+                }
+                let error = await #expect(throws: PostgresError.self) { try await blocker.value }
+                #expect(error?.code == .connectionClosed)
+                // The statement queued behind it went on a new connection once the lane was replaced.
+                let queuedPID = try await queued.value
+                #expect(queuedPID != pid)
+                let next = try await client.pipelinedQuery("SELECT pg_backend_pid()").single(Int32.self)
+                #expect(next != pid)
+            }
+        }
+    }
+
+    @Test func badInputFailsBeforeAnythingIsSent() async throws {
+        try await TestDatabase.withIsolatedSchema(prefix: "pipebad") { database in
+            try await database.withClient { client in
+                try await client.execute("CREATE TABLE notes (note text)")
+                let error = await #expect(throws: PostgresError.self) {
+                    try await client.pipelinedQuery("INSERT INTO notes VALUES (\("a\u{0}b"))")
+                }
+                #expect(error?.code == .invalidParameter)
+                let count = try await client.query("SELECT count(*) FROM notes").single(Int64.self)
+                #expect(count == 0)
+            }
+        }
+    }
+
+    @Test func anExhaustedPoolTimesOutAndAShutDownClientRefuses() async throws {
+        try await TestDatabase.withIsolatedSchema(prefix: "pipepool") { database in
+            var configuration = database.configuration
+            configuration.maximumConnections = 1
+            configuration.acquireTimeout = .milliseconds(200)
+            let client = PostgresClient(configuration: configuration)
+            let error = await #expect(throws: PostgresError.self) {
+                try await client.withConnection { _ in try await client.pipelinedQuery("SELECT 1") }
+            }
+            #expect(error?.code == .poolTimeout)
+            let observed = try await client.pipelinedQuery("SELECT 1::int4").single(Int32.self)
+            #expect(observed == 1)
+            await client.shutdown()
+            let closed = await #expect(throws: PostgresError.self) { try await client.pipelinedQuery("SELECT 1") }
+            #expect(closed?.code == .clientClosed)
+        }
+    }
+
+    /// Starts a pipelined `pg_sleep` and returns once the server runs it, with the backend's pid:
+    /// until it ends, the one pipeline connection is busy and later statements queue.
+    static func holdThePipeline(
+        _ client: PostgresClient, configuration: PostgresConfiguration, seconds: Double = 0.5
+    ) async throws -> (Task<PostgresRows, any Error>, Int32) {
+        let blocker = Task { try await client.pipelinedQuery("SELECT pg_sleep(\(seconds))") }
+        return try await TestDatabase.withClient(try TestDatabase.adminConfiguration()) { admin in
+            for _ in 0..<500 {
+                let pids = try await admin.query(
+                    """
+                    SELECT pid FROM pg_stat_activity
+                    WHERE usename = \(configuration.user) AND state = 'active' AND query LIKE 'SELECT pg_sleep%'
+                    """
+                ).decode(Int32.self)
+                if let pid = pids.first { return (blocker, pid) }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            throw PostgresError(.server, reason: "the pipelined pg_sleep never started")
+        }
+    }
+}
