@@ -6,10 +6,7 @@ internal import MKServiceRuntime
 extension BokStore {
     /// The citizen's BOK state and wrong answers left.
     func status(of subject: String) async throws -> (state: Mk_Bok_V1_BokState, attemptsLeft: Int) {
-        let failures = try await client.withConnection { connection in
-            try await self.failures(of: subject, on: connection)
-        }
-        guard let failures else { return (.none, 0) }
+        guard let failures = try await failures(of: subject) else { return (.none, 0) }
         if failures >= Self.maximumFailures { return (.blocked, 0) }
         return (.active, Self.attemptsLeft(failures: failures))
     }
@@ -72,7 +69,7 @@ extension BokStore {
 
     /// True when the citizen has a BOK (a quick check before hashing a new one).
     func hasBok(_ subject: String) async throws -> Bool {
-        try await client.withConnection { connection in try await failures(of: subject, on: connection) != nil }
+        try await failures(of: subject) != nil
     }
 
     /// Audits a credential change, publishes it and cancels the subject's open requests, which

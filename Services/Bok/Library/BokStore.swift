@@ -54,7 +54,16 @@ struct BokStore: Sendable {
 
     /// The citizen's consecutive failures, or `nil` when the citizen has no BOK.
     nonisolated(nonsending) func failures(of subject: String, on connection: PostgresConnection) async throws -> Int? {
-        try await connection.query("SELECT failures FROM credential WHERE subject = \(subject)").decodeFirst(Int.self)
+        try await connection.query(Self.failuresQuery(of: subject)).decodeFirst(Int.self)
+    }
+
+    /// ``failures(of:on:)`` outside a transaction, sharing a round trip with concurrent reads.
+    func failures(of subject: String) async throws -> Int? {
+        try await client.pipelinedQuery(Self.failuresQuery(of: subject)).decodeFirst(Int.self)
+    }
+
+    private static func failuresQuery(of subject: String) -> PostgresQuery {
+        "SELECT failures FROM credential WHERE subject = \(subject)"
     }
 
     /// Wrong answers left for `failures` consecutive failures.

@@ -16,20 +16,32 @@ extension PreferencesStore {
     }
 
     /// The whole grid; defaults when the citizen never saved anything.
+    ///
+    /// Its two reads share a round trip. They are two snapshots, not one transaction: a save based on
+    /// them fails as stale or fails its check of the keys if a key came or went in between.
     func settings(of subject: String) async throws -> Mk_Preferences_V1_Settings {
-        try await client.withConnection { connection in
-            try await settings(of: subject, on: connection)
-        }
+        async let citizen = client.pipelinedQuery(Self.citizenSettingsQuery(of: subject))
+        async let devices = client.pipelinedQuery(Self.deviceSettingsQuery(of: subject))
+        return try Self.settings(citizen: try await citizen, devices: Self.deviceSettings(try await devices))
     }
 
+    /// The whole grid as the current transaction sees it.
     nonisolated(nonsending) func settings(of subject: String, on connection: PostgresConnection) async throws
         -> Mk_Preferences_V1_Settings
     {
-        let row = try await connection.query(
-            """
-            SELECT email, phone, email_informative, sms_informative, version FROM citizen WHERE subject = \(subject)
-            """
-        ).decodeFirst((String, String, Bool, Bool, Int64).self)
+        let citizen = try await connection.query(Self.citizenSettingsQuery(of: subject))
+        return try Self.settings(citizen: citizen, devices: try await devices(of: subject, on: connection))
+    }
+
+    private static func citizenSettingsQuery(of subject: String) -> PostgresQuery {
+        "SELECT email, phone, email_informative, sms_informative, version FROM citizen WHERE subject = \(subject)"
+    }
+
+    /// The grid from the citizen's row (none: the defaults) and the keys' switches.
+    private static func settings(
+        citizen rows: PostgresRows, devices: [Mk_Preferences_V1_DeviceSetting]
+    ) throws -> Mk_Preferences_V1_Settings {
+        let row = try rows.decodeFirst((String, String, Bool, Bool, Int64).self)
         let citizen = row.map { Citizen(email: $0.0, phone: $0.1, emailInformative: $0.2, smsInformative: $0.3, version: $0.4) }
             ?? Citizen(email: "", phone: "", emailInformative: true, smsInformative: true, version: 0)
         var settings = Mk_Preferences_V1_Settings()
@@ -41,7 +53,7 @@ extension PreferencesStore {
                 channel: .sms, present: !citizen.phone.isEmpty, address: citizen.phone,
                 informative: citizen.smsInformative),
         ]
-        settings.devices = try await devices(of: subject, on: connection)
+        settings.devices = devices
         settings.version = UInt64(citizen.version)
         return settings
     }

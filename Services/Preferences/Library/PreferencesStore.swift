@@ -82,12 +82,20 @@ struct PreferencesStore: Sendable {
     nonisolated(nonsending) func devices(of subject: String, on connection: PostgresConnection) async throws
         -> [Mk_Preferences_V1_DeviceSetting]
     {
-        let rows = try await connection.query(
-            """
-            SELECT device_id, informative, login, bok_pad FROM device_setting
-            WHERE subject = \(subject) ORDER BY paired_at, device_id
-            """)
-        return try rows.decode((UUID, Bool, Bool, Bool).self).map { row in
+        try Self.deviceSettings(try await connection.query(Self.deviceSettingsQuery(of: subject)))
+    }
+
+    /// The statement behind ``devices(of:on:)``.
+    static func deviceSettingsQuery(of subject: String) -> PostgresQuery {
+        """
+        SELECT device_id, informative, login, bok_pad FROM device_setting
+        WHERE subject = \(subject) ORDER BY paired_at, device_id
+        """
+    }
+
+    /// Decodes the rows of ``deviceSettingsQuery(of:)``.
+    static func deviceSettings(_ rows: PostgresRows) throws -> [Mk_Preferences_V1_DeviceSetting] {
+        try rows.decode((UUID, Bool, Bool, Bool).self).map { row in
             Mk_Preferences_V1_DeviceSetting(
                 deviceId: row.0.uuidString.lowercased(), informative: row.1, login: row.2, bokPad: row.3)
         }
