@@ -19,18 +19,18 @@ enum BokEvents {
         at: Date
     ) -> Mk_Events_V1_Event {
         var event = Mk_Events_V1_Event()
-        event.eventId = UUID().uuidString.lowercased()
+        event.eventId = UUID().lowercaseText
         event.type = .bokOutcome
         event.subject = subject
         event.occurredAtUnixMicros = UnixMicros.from(at)
         event.producer = producer
         var outcome = Mk_Events_V1_BokOutcome()
-        outcome.requestId = requestID?.uuidString.lowercased() ?? ""
+        outcome.requestId = requestID?.lowercaseText ?? ""
         outcome.result = result
         outcome.officeName = officeName
         outcome.purpose = purpose
         outcome.attemptsLeft = UInt32(max(0, attemptsLeft))
-        outcome.deviceId = deviceID?.uuidString.lowercased() ?? ""
+        outcome.deviceId = deviceID?.lowercaseText ?? ""
         event.bokOutcome = outcome
         return event
     }

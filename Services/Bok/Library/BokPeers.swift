@@ -3,6 +3,7 @@ internal import Logging
 internal import MKContracts
 internal import MKMessages
 internal import MKRPC
+internal import MKServiceRuntime
 
 /// What the BOK service asks the other services: which keys have BOK-pad on (Preferences), which
 /// keys are active and whose a signature is (Device Registry). A failing peer is UNAVAILABLE to the
@@ -29,7 +30,7 @@ struct BokPeers: Sendable {
     /// Whether `deviceID` is an active key of `subject` with BOK-pad on; NOT_FOUND when it is not
     /// an active key of the subject at all.
     func isBokPadKey(_ deviceID: UUID, of subject: String, logger: Logger) async throws -> Bool {
-        let id = deviceID.uuidString.lowercased()
+        let id = deviceID.lowercaseText
         do {
             _ = try await registry.getDevice(.init(subject: subject, deviceId: id), options: Self.options)
         } catch let error as RPCError where error.code == .notFound {
@@ -46,7 +47,7 @@ struct BokPeers: Sendable {
         of payload: [UInt8], signedAtUnixMicros: Int64, deviceID: UUID, signature: [UInt8], logger: Logger
     ) async throws -> String? {
         var request = Mk_Registry_V1_VerifyDeviceSignatureRequest()
-        request.deviceId = deviceID.uuidString.lowercased()
+        request.deviceId = deviceID.lowercaseText
         request.signedPayload = Mk_Registry_V1_SignedPayload(payload: payload, signedAtUnixMicros: signedAtUnixMicros)
         request.signature = signature
         let response: Mk_Registry_V1_VerifyDeviceSignatureResponse

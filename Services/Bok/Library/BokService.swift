@@ -137,7 +137,7 @@ public struct BokService: Mk_Bok_V1_Bok.ServiceProtocol {
             let started = try await store.startVerification(
                 subject: subject, office: office, purpose: purpose, origin: CallOrigin(context))
             return Mk_Bok_V1_StartVerificationResponse(
-                requestId: started.id.uuidString.lowercased(), counterCode: started.counterCode.text,
+                requestId: started.id.lowercaseText, counterCode: started.counterCode.text,
                 expiresAtUnixMicros: UnixMicros.from(started.expiresAt))
         }
     }

@@ -136,7 +136,7 @@ extension BokStore {
             return nil
         }
         var prompt = Mk_Bok_V1_Prompt()
-        prompt.requestId = request.id.uuidString.lowercased()
+        prompt.requestId = request.id.lowercaseText
         prompt.officeName = request.officeName
         prompt.purpose = request.purpose
         prompt.expiresAtUnixMicros = UnixMicros.from(request.expiresAt)

@@ -11,7 +11,7 @@ enum BokValidation {
     /// so exactly one spelling is accepted.
     static func requestID(_ value: String) throws(RPCError) -> UUID {
         let uuid = try RequestValidation.uuid(value, field: "request_id")
-        guard uuid.uuidString.lowercased() == value else {
+        guard uuid.lowercaseText == value else {
             throw RequestValidation.invalid("request_id", "must be a UUID in canonical lowercase form")
         }
         return uuid

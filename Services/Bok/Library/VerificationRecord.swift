@@ -49,7 +49,7 @@ struct VerificationRecord: Sendable {
     /// The request as its counter sees it; `currentAttemptsLeft` is used while it is open.
     func message(currentAttemptsLeft: Int) -> Mk_Bok_V1_Verification {
         var verification = Mk_Bok_V1_Verification()
-        verification.requestId = id.uuidString.lowercased()
+        verification.requestId = id.lowercaseText
         verification.state = status.message
         verification.purpose = purpose
         verification.startedAtUnixMicros = UnixMicros.from(startedAt)

@@ -1,5 +1,6 @@
 internal import Crypto
 internal import Foundation
+internal import MKServiceRuntime
 
 /// A device's P-256 public key and the messages it signs.
 struct DeviceKey: Sendable {
@@ -28,7 +29,7 @@ struct DeviceKey: Sendable {
 
     /// The bytes a device signs to answer a challenge.
     static func challengeMessage(challengeID: UUID, nonce: [UInt8]) -> [UInt8] {
-        challengeDomain + Array(challengeID.uuidString.lowercased().utf8) + nonce
+        challengeDomain + Array(challengeID.lowercaseText.utf8) + nonce
     }
 
     /// True when `signature` (DER, or raw 64-byte r‖s) is a valid ECDSA P-256 SHA-256 signature of

@@ -31,7 +31,7 @@ struct DeviceRecord: Sendable {
     /// The key as the contracts describe it.
     var message: Mk_Registry_V1_Device {
         var device = Mk_Registry_V1_Device()
-        device.deviceId = id.uuidString.lowercased()
+        device.deviceId = id.lowercaseText
         device.displayName = displayName
         device.renamed = customName != nil
         device.deviceName = deviceName

@@ -44,7 +44,7 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
             let subject = try RequestValidation.subject(request.subject)
             let issued = try await store.startPairing(subject: subject, origin: CallOrigin(context))
             var response = Mk_Registry_V1_StartPairingResponse()
-            response.pairingId = issued.id.uuidString.lowercased()
+            response.pairingId = issued.id.lowercaseText
             response.activationCode = issued.code.text
             response.expiresAtUnixMicros = UnixMicros.from(issued.expiresAt)
             return response
@@ -249,7 +249,7 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
             let deviceID = try RequestValidation.uuid(request.deviceId, field: "device_id")
             let issued = try await store.issueChallenge(for: deviceID, origin: CallOrigin(context))
             var response = Mk_Registry_V1_IssueChallengeResponse()
-            response.challengeId = issued.id.uuidString.lowercased()
+            response.challengeId = issued.id.lowercaseText
             response.nonce = issued.nonce
             response.expiresAtUnixMicros = UnixMicros.from(issued.expiresAt)
             return response

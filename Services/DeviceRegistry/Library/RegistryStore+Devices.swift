@@ -48,7 +48,7 @@ extension RegistryStore {
                 on: connection)
             var event = RegistryEvents.event(.deviceRenamed, subject: subject, at: now)
             var renamed = Mk_Events_V1_DeviceRenamed()
-            renamed.deviceId = deviceID.uuidString.lowercased()
+            renamed.deviceId = deviceID.lowercaseText
             renamed.displayName = record.displayName
             event.deviceRenamed = renamed
             try await publish(event, on: connection)
@@ -110,7 +110,7 @@ extension RegistryStore {
                 on: connection)
             var event = RegistryEvents.event(.deviceUnpaired, subject: subject, at: now)
             var unpaired = Mk_Events_V1_DeviceUnpaired()
-            unpaired.deviceId = deviceID.uuidString.lowercased()
+            unpaired.deviceId = deviceID.lowercaseText
             unpaired.displayName = displayName
             unpaired.reason = reasonName
             unpaired.noMeansLeft = lastMeans
@@ -146,7 +146,7 @@ extension RegistryStore {
             var entry = Mk_Registry_V1_HistoryEntry()
             entry.atUnixMicros = UnixMicros.from(row.0)
             entry.action = Mk_Registry_V1_HistoryAction(rawValue: row.1)
-            entry.deviceId = row.2?.uuidString.lowercased() ?? ""
+            entry.deviceId = row.2?.lowercaseText ?? ""
             entry.deviceDisplayName = row.3
             entry.detail = row.4
             entry.origin = row.5

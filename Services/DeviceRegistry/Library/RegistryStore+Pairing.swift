@@ -81,7 +81,7 @@ extension RegistryStore {
         switch state {
         case "completed":
             response.state = .completed
-            response.deviceId = deviceID?.uuidString.lowercased() ?? ""
+            response.deviceId = deviceID?.lowercaseText ?? ""
         case "pending" where expiresAt > now:
             response.state = .pending
         default:
@@ -206,7 +206,7 @@ extension RegistryStore {
             detail: "platform: \(Self.platformName(device.platform))", origin: origin, at: now, on: connection)
         var event = RegistryEvents.event(.devicePaired, subject: subject, at: now)
         var paired = Mk_Events_V1_DevicePaired()
-        paired.deviceId = deviceID.uuidString.lowercased()
+        paired.deviceId = deviceID.lowercaseText
         paired.displayName = defaultName
         paired.platform = Self.platformName(device.platform)
         paired.origin = "app"

@@ -31,7 +31,7 @@ extension RegistryStore {
             var event = RegistryEvents.event(.signedIn, subject: signIn.subject, at: at)
             var signedIn = Mk_Events_V1_SignedIn()
             signedIn.means = meansName
-            signedIn.deviceId = historyDevice?.uuidString.lowercased() ?? ""
+            signedIn.deviceId = historyDevice?.lowercaseText ?? ""
             signedIn.origin = signIn.origin
             event.signedIn = signedIn
             try await publish(event, on: connection)

@@ -176,7 +176,7 @@ public struct DeliveryWorker: Service {
                         """
                         INSERT INTO audit (at, subject, action, detail, caller, trace_id)
                         VALUES (\(now), \(subject), 'delivery_failed',
-                                \("delivery: \(delivery.id.uuidString.lowercased()), channel: \(channel), reason: \(reason)"),
+                                \("delivery: \(delivery.id.lowercaseText), channel: \(channel), reason: \(reason)"),
                                 'delivery-worker', '')
                         """)
                 }

@@ -1,5 +1,6 @@
 internal import AsyncHTTPClient
 public import Foundation
+internal import MKServiceRuntime
 internal import NIOCore
 internal import NIOHTTP1
 internal import NIOPosix
@@ -114,7 +115,7 @@ public final class HTTP2PushProvider: PushProvider {
         request.headers.add(name: "content-type", value: "application/json")
         request.headers.add(name: "apns-push-type", value: "background")
         request.headers.add(name: "apns-priority", value: "5")
-        request.headers.add(name: "apns-id", value: wakeupID.uuidString.lowercased())
+        request.headers.add(name: "apns-id", value: wakeupID.lowercaseText)
         if let topic = configuration.topic { request.headers.add(name: "apns-topic", value: topic) }
         request.body = .bytes(ByteBuffer(bytes: Self.body))
         return request
@@ -125,7 +126,7 @@ public final class HTTP2PushProvider: PushProvider {
         let message = FCMMessage(
             message: .init(
                 token: pushToken, android: .init(priority: "NORMAL"),
-                data: ["wakeup_id": wakeupID.uuidString.lowercased()]))
+                data: ["wakeup_id": wakeupID.lowercaseText]))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let body = try? encoder.encode(message) else { return nil }

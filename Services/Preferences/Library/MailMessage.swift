@@ -1,4 +1,5 @@
 internal import Foundation
+internal import MKServiceRuntime
 
 /// An RFC 5322 message: UTF-8 subject as an RFC 2047 encoded word, UTF-8 plain-text body in
 /// base64 (so no line is too long and no line starts with a lone dot).
@@ -18,7 +19,7 @@ struct MailMessage {
             "To: \(to)",
             "Subject: \(Self.encodedWord(subject))",
             "Date: \(Self.rfc5322Date(date))",
-            "Message-ID: <\(messageID.uuidString.lowercased())@\(domain)>",
+            "Message-ID: <\(messageID.lowercaseText)@\(domain)>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=UTF-8",
             "Content-Transfer-Encoding: base64",

@@ -137,7 +137,7 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
                     request.idempotencyKey, field: "idempotency_key", maximum: 128))
             let accepted = try await store.sendInformative(informative, origin: CallOrigin(context))
             return Mk_Preferences_V1_SendInformativeResponse(
-                notificationId: accepted.id.uuidString.lowercased(), channels: accepted.channels)
+                notificationId: accepted.id.lowercaseText, channels: accepted.channels)
         }
     }
 

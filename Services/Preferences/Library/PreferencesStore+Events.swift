@@ -83,7 +83,7 @@ extension PreferencesStore {
         if created > 0 {
             try await bumpVersion(subject, at: now, on: connection)
             try await audit(
-                "device_settings_created", subject: subject, detail: "key: \(device.uuidString.lowercased())",
+                "device_settings_created", subject: subject, detail: "key: \(device.lowercaseText)",
                 origin: origin, at: now, on: connection)
         }
         let targets = try await everyChannel(of: subject, citizen: citizen, excluding: device, on: connection)
@@ -113,7 +113,7 @@ extension PreferencesStore {
         }
         try await audit(
             "device_settings_removed", subject: subject,
-            detail: "key: \(device.uuidString.lowercased()), reason: \(unpaired.reason.prefix(32))", origin: origin,
+            detail: "key: \(device.lowercaseText), reason: \(unpaired.reason.prefix(32))", origin: origin,
             at: now, on: connection)
         let targets = try await everyChannel(of: subject, citizen: citizen, excluding: device, on: connection)
         let notice = NewNotification(
@@ -135,7 +135,7 @@ extension PreferencesStore {
         if outcome.result == .started {
             // Only the keys that may answer are told a prompt waits.
             let bokPad = Set(try await devices(of: subject, on: connection).filter(\.bokPad).map(\.deviceId))
-            targets.removeAll { if case .device(let id) = $0 { !bokPad.contains(id.uuidString.lowercased()) } else { true } }
+            targets.removeAll { if case .device(let id) = $0 { !bokPad.contains(id.lowercaseText) } else { true } }
         } else if ![.blocked, .unblocked, .set, .cleared].contains(outcome.result) {
             targets.removeAll { if case .device = $0 { false } else { true } }
         }

@@ -97,7 +97,7 @@ extension PreferencesStore {
                 text: .informative(authority: request.authorityName, title: request.title, body: request.body))
             let audit = NoticeAudit(
                 action: "informative_accepted",
-                detail: "notification: \(notification.id.uuidString.lowercased()), authority: \(request.authorityID)",
+                detail: "notification: \(notification.id.lowercaseText), authority: \(request.authorityID)",
                 origin: origin)
             try await insert(notification, targets: targets, at: now, audit: audit, quota: charge, on: connection)
             return (notification.id, Self.newSenderStatuses(of: targets))
@@ -163,8 +163,8 @@ extension PreferencesStore {
             return try rows.decode((UUID, Int32, String, String, Date, UUID?, String).self).map { row in
                 let kind = Mk_Preferences_V1_InboxKind(rawValue: row.1)
                 return Mk_Preferences_V1_InboxMessage(
-                    messageId: row.0.uuidString.lowercased(), kind: kind, title: row.2, body: row.3,
-                    createdAtUnixMicros: UnixMicros.from(row.4), concernsDeviceId: row.5?.uuidString.lowercased() ?? "",
+                    messageId: row.0.lowercaseText, kind: kind, title: row.2, body: row.3,
+                    createdAtUnixMicros: UnixMicros.from(row.4), concernsDeviceId: row.5?.lowercaseText ?? "",
                     sender: kind == .informative ? row.6 : "")
             }
         }
@@ -183,7 +183,7 @@ extension PreferencesStore {
             if count > 0 {
                 try await audit(
                     "inbox_acknowledged", subject: subject,
-                    detail: "key: \(deviceID.uuidString.lowercased()), messages: \(count)", origin: origin, at: now,
+                    detail: "key: \(deviceID.lowercaseText), messages: \(count)", origin: origin, at: now,
                     on: connection)
             }
             return count

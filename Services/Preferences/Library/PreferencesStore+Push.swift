@@ -14,7 +14,7 @@ extension PreferencesStore {
                 "UPDATE device_setting SET push_token = \(token) WHERE device_id = \(deviceID) AND subject = \(subject)")
             try await audit(
                 token.isEmpty ? "push_token_removed" : "push_token_registered", subject: subject,
-                detail: "key: \(deviceID.uuidString.lowercased())", origin: origin, at: now, on: connection)
+                detail: "key: \(deviceID.lowercaseText)", origin: origin, at: now, on: connection)
         }
     }
 

@@ -95,7 +95,7 @@ extension PreferencesStore {
             let detail =
                 "email informative: \(grid.emailInformative), sms informative: \(grid.smsInformative), "
                 + grid.devices.map {
-                    "\($0.id.uuidString.lowercased()): informative \($0.informative), login \($0.login), bok-pad \($0.bokPad)"
+                    "\($0.id.lowercaseText): informative \($0.informative), login \($0.login), bok-pad \($0.bokPad)"
                 }.joined(separator: "; ")
             try await audit("settings_saved", subject: subject, detail: detail, origin: origin, at: now, on: connection)
             return try await settings(of: subject, on: connection)
@@ -110,7 +110,7 @@ extension PreferencesStore {
                 SELECT device_id FROM device_setting WHERE subject = \(subject) AND bok_pad
                 ORDER BY paired_at, device_id
                 """)
-        }.decode(UUID.self).map { $0.uuidString.lowercased() }
+        }.decode(UUID.self).map { $0.lowercaseText }
     }
 
     /// The contacts as stored.

@@ -97,7 +97,7 @@ struct PreferencesStore: Sendable {
     static func deviceSettings(_ rows: PostgresRows) throws -> [Mk_Preferences_V1_DeviceSetting] {
         try rows.decode((UUID, Bool, Bool, Bool).self).map { row in
             Mk_Preferences_V1_DeviceSetting(
-                deviceId: row.0.uuidString.lowercased(), informative: row.1, login: row.2, bokPad: row.3)
+                deviceId: row.0.lowercaseText, informative: row.1, login: row.2, bokPad: row.3)
         }
     }
 

@@ -184,7 +184,7 @@ public struct PushWorker: Service {
                     WHERE device_id = \(wakeup.device) AND push_token = \(wakeup.pushToken)
                     """)
             }
-            let detail = "key: \(wakeup.device.uuidString.lowercased()), reason: \(reason)"
+            let detail = "key: \(wakeup.device.lowercaseText), reason: \(reason)"
                 + (forgetToken ? ", push token forgotten" : "")
             try await connection.query(
                 """

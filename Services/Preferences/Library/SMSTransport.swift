@@ -1,4 +1,5 @@
 internal import Foundation
+internal import MKServiceRuntime
 
 /// SMS through an HTTP provider: `POST {"to": "+420…", "text": "…", "reference": "<delivery id>"}`
 /// with `Authorization: Bearer …` and `Idempotency-Key: <delivery id>`.
@@ -16,7 +17,7 @@ public struct SMSTransport: DeliveryTransport {
 
     /// Posts `message.smsText` to `message.recipient`.
     public func send(_ message: OutgoingMessage) async -> TransportOutcome {
-        let reference = message.deliveryID.uuidString.lowercased()
+        let reference = message.deliveryID.lowercaseText
         let payload: [String: String] = ["to": message.recipient, "text": message.smsText, "reference": reference]
         guard let body = try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys]) else {
             return .permanent(reason: "the SMS could not be encoded")

@@ -3,6 +3,7 @@ internal import Foundation
 internal import HTTPTypes
 internal import Hummingbird
 internal import Logging
+internal import MKServiceRuntime
 
 /// Citizen sign-in and sign-out: the sign-in page, the identity provider's token callback, the
 /// development identity provider (only when enabled), and sign-out.
@@ -71,7 +72,7 @@ struct SignInController {
         let now = Int64(Date().timeIntervalSince1970)
         let session = CitizenSession(
             subject: claims.sub.value, name: claims.name ?? "", authenticatedAt: now, lastSeenAt: now,
-            csrfToken: Base64URL.random(bytes: 24), sessionID: UUID().uuidString.lowercased())
+            csrfToken: Base64URL.random(bytes: 24), sessionID: UUID().lowercaseText)
         var response = Responses.redirect("/mobilni-klice")
         response.setCookie(cookies.sessionCookie(session))
         response.setCookie(cookies.clearedLoginCookie())
