@@ -8,115 +8,95 @@ import Testing
 @Suite("Pipelined statements")
 struct PipelineTests {
     @Test func concurrentCallersEachGetTheirOwnAnswer() async throws {
-        try await TestDatabase.withIsolatedSchema(prefix: "pipeanswers") { database in
-            var configuration = database.configuration
-            configuration.pipelineConnections = 1
-            try await TestDatabase.withClient(configuration) { client in
-                let answers = try await withThrowingTaskGroup(of: (Int64, Int64, Int32).self) { group in
-                    for value in Int64(0)..<300 {
-                        group.addTask {
-                            let (doubled, pid) = try await client.pipelinedQuery(
-                                "SELECT \(value) * 2, pg_backend_pid()"
-                            ).single((Int64, Int32).self)
-                            return (value, doubled, pid)
-                        }
+        try await Self.withOnePipelineConnection(prefix: "pipeanswers") { client, _ in
+            let answers = try await withThrowingTaskGroup(of: (Int64, Int64, Int32).self) { group in
+                for value in Int64(0)..<300 {
+                    group.addTask {
+                        let (doubled, pid) = try await client.pipelinedQuery(
+                            "SELECT \(value) * 2, pg_backend_pid()"
+                        ).single((Int64, Int32).self)
+                        return (value, doubled, pid)
                     }
-                    return try await group.reduce(into: []) { $0.append($1) }
                 }
-                #expect(answers.count == 300)
-                #expect(answers.allSatisfy { $0.1 == $0.0 * 2 })
-                // One pipeline connection: every statement ran on one backend.
-                #expect(Set(answers.map(\.2)).count == 1)
+                return try await group.reduce(into: []) { $0.append($1) }
             }
+            #expect(answers.count == 300)
+            #expect(answers.allSatisfy { $0.1 == $0.0 * 2 })
+            // One pipeline connection: every statement ran on one backend.
+            #expect(Set(answers.map(\.2)).count == 1)
         }
     }
 
     @Test func aFailingStatementFailsAloneAndTheOthersCommit() async throws {
-        try await TestDatabase.withIsolatedSchema(prefix: "pipealone") { database in
-            var configuration = database.configuration
-            configuration.pipelineConnections = 1
-            try await TestDatabase.withClient(configuration) { client in
-                try await client.execute("CREATE TABLE codes (code text PRIMARY KEY)")
-                try await client.execute("INSERT INTO codes VALUES ('taken')")
-                let (blocker, _) = try await Self.holdThePipeline(client, configuration: configuration)
-                let first = Task { try await client.pipelinedQuery("INSERT INTO codes VALUES ('first')") }
-                let duplicate = Task { try await client.pipelinedQuery("INSERT INTO codes VALUES ('taken')") }
-                let syntax = Task { try await client.pipelinedQuery("SELEKT 1") }
-                let last = Task { try await client.pipelinedQuery("INSERT INTO codes VALUES ('last')") }
-                _ = try await blocker.value
-                #expect(try await first.value.affectedRows == 1)
-                let duplicateError = await #expect(throws: PostgresError.self) { try await duplicate.value }
-                #expect(duplicateError?.isUniqueViolation == true)
-                let syntaxError = await #expect(throws: PostgresError.self) { try await syntax.value }
-                #expect(syntaxError?.sqlState == "42601")
-                #expect(try await last.value.affectedRows == 1)
-                let codes = try await client.query("SELECT code FROM codes ORDER BY code").decode(String.self)
-                #expect(codes == ["first", "last", "taken"])
-                // The connection left pipeline mode cleanly: transactions work on the same pool.
-                let counted = try await client.withTransaction { connection in
-                    try await connection.query("SELECT count(*) FROM codes").single(Int64.self)
-                }
-                #expect(counted == 3)
+        try await Self.withOnePipelineConnection(prefix: "pipealone") { client, configuration in
+            try await client.execute("CREATE TABLE codes (code text PRIMARY KEY)")
+            try await client.execute("INSERT INTO codes VALUES ('taken')")
+            let (blocker, _) = try await Self.holdThePipeline(client, configuration: configuration)
+            let first = Task { try await client.pipelinedQuery("INSERT INTO codes VALUES ('first')") }
+            let duplicate = Task { try await client.pipelinedQuery("INSERT INTO codes VALUES ('taken')") }
+            let syntax = Task { try await client.pipelinedQuery("SELEKT 1") }
+            let last = Task { try await client.pipelinedQuery("INSERT INTO codes VALUES ('last')") }
+            _ = try await blocker.value
+            #expect(try await first.value.affectedRows == 1)
+            let duplicateError = await #expect(throws: PostgresError.self) { try await duplicate.value }
+            #expect(duplicateError?.isUniqueViolation == true)
+            let syntaxError = await #expect(throws: PostgresError.self) { try await syntax.value }
+            #expect(syntaxError?.sqlState == "42601")
+            #expect(try await last.value.affectedRows == 1)
+            let codes = try await client.query("SELECT code FROM codes ORDER BY code").decode(String.self)
+            #expect(codes == ["first", "last", "taken"])
+            // The connection left pipeline mode cleanly: transactions work on the same pool.
+            let counted = try await client.withTransaction { connection in
+                try await connection.query("SELECT count(*) FROM codes").single(Int64.self)
             }
+            #expect(counted == 3)
         }
     }
 
     @Test func aCallerCancelledWhileQueuedNeverRuns() async throws {
-        try await TestDatabase.withIsolatedSchema(prefix: "pipequeued") { database in
-            var configuration = database.configuration
-            configuration.pipelineConnections = 1
-            try await TestDatabase.withClient(configuration) { client in
-                try await client.execute("CREATE TABLE marks (mark text)")
-                let (blocker, _) = try await Self.holdThePipeline(client, configuration: configuration)
-                let cancelled = Task { try await client.pipelinedQuery("INSERT INTO marks VALUES ('cancelled')") }
-                let kept = Task { try await client.pipelinedQuery("INSERT INTO marks VALUES ('kept')") }
-                cancelled.cancel()
-                let error = await #expect(throws: PostgresError.self) { try await cancelled.value }
-                #expect(error?.code == .cancelled)
-                _ = try await blocker.value
-                _ = try await kept.value
-                let marks = try await client.query("SELECT mark FROM marks").decode(String.self)
-                #expect(marks == ["kept"])
-            }
+        try await Self.withOnePipelineConnection(prefix: "pipequeued") { client, configuration in
+            try await client.execute("CREATE TABLE marks (mark text)")
+            let (blocker, _) = try await Self.holdThePipeline(client, configuration: configuration)
+            let cancelled = Task { try await client.pipelinedQuery("INSERT INTO marks VALUES ('cancelled')") }
+            let kept = Task { try await client.pipelinedQuery("INSERT INTO marks VALUES ('kept')") }
+            cancelled.cancel()
+            let error = await #expect(throws: PostgresError.self) { try await cancelled.value }
+            #expect(error?.code == .cancelled)
+            _ = try await blocker.value
+            _ = try await kept.value
+            let marks = try await client.query("SELECT mark FROM marks").decode(String.self)
+            #expect(marks == ["kept"])
         }
     }
 
     @Test func aCallerCancelledAfterSendingReturnsAtOnce() async throws {
-        try await TestDatabase.withIsolatedSchema(prefix: "pipesent") { database in
-            var configuration = database.configuration
-            configuration.pipelineConnections = 1
-            try await TestDatabase.withClient(configuration) { client in
-                let (blocker, _) = try await Self.holdThePipeline(client, configuration: configuration, seconds: 3)
-                let started = ContinuousClock.now
-                blocker.cancel()
-                let error = await #expect(throws: PostgresError.self) { try await blocker.value }
-                #expect(error?.code == .cancelled)
-                // Far below the 3 s sleep, which still runs on the server.
-                #expect(ContinuousClock.now - started < .seconds(2))
-                let observed = try await client.pipelinedQuery("SELECT 7::int4").single(Int32.self)
-                #expect(observed == 7)
-            }
+        try await Self.withOnePipelineConnection(prefix: "pipesent") { client, configuration in
+            let (blocker, _) = try await Self.holdThePipeline(client, configuration: configuration, seconds: 3)
+            let started = ContinuousClock.now
+            blocker.cancel()
+            let error = await #expect(throws: PostgresError.self) { try await blocker.value }
+            #expect(error?.code == .cancelled)
+            // Far below the 3 s sleep, which still runs on the server.
+            #expect(ContinuousClock.now - started < .seconds(2))
+            let observed = try await client.pipelinedQuery("SELECT 7::int4").single(Int32.self)
+            #expect(observed == 7)
         }
     }
 
     @Test func aBrokenConnectionFailsItsStatementsAndTheNextGetANewOne() async throws {
-        try await TestDatabase.withIsolatedSchema(prefix: "pipebroken") { database in
-            var configuration = database.configuration
-            configuration.pipelineConnections = 1
-            try await TestDatabase.withClient(configuration) { client in
-                let (blocker, pid) = try await Self.holdThePipeline(client, configuration: configuration, seconds: 30)
-                let queued = Task { try await client.pipelinedQuery("SELECT pg_backend_pid()").single(Int32.self) }
-                try await TestDatabase.withClient(try TestDatabase.adminConfiguration()) { admin in
-                    _ = try await admin.query("SELECT pg_terminate_backend(\(pid))")
-                }
-                let error = await #expect(throws: PostgresError.self) { try await blocker.value }
-                #expect(error?.code == .connectionClosed)
-                // The statement queued behind it went on a new connection once the lane was replaced.
-                let queuedPID = try await queued.value
-                #expect(queuedPID != pid)
-                let next = try await client.pipelinedQuery("SELECT pg_backend_pid()").single(Int32.self)
-                #expect(next != pid)
+        try await Self.withOnePipelineConnection(prefix: "pipebroken") { client, configuration in
+            let (blocker, pid) = try await Self.holdThePipeline(client, configuration: configuration, seconds: 30)
+            let queued = Task { try await client.pipelinedQuery("SELECT pg_backend_pid()").single(Int32.self) }
+            try await TestDatabase.withClient(try TestDatabase.adminConfiguration()) { admin in
+                _ = try await admin.query("SELECT pg_terminate_backend(\(pid))")
             }
+            let error = await #expect(throws: PostgresError.self) { try await blocker.value }
+            #expect(error?.code == .connectionClosed)
+            // The statement queued behind it went on a new connection once the lane was replaced.
+            let queuedPID = try await queued.value
+            #expect(queuedPID != pid)
+            let next = try await client.pipelinedQuery("SELECT pg_backend_pid()").single(Int32.self)
+            #expect(next != pid)
         }
     }
 
@@ -149,6 +129,18 @@ struct PipelineTests {
             await client.shutdown()
             let closed = await #expect(throws: PostgresError.self) { try await client.pipelinedQuery("SELECT 1") }
             #expect(closed?.code == .clientClosed)
+        }
+    }
+
+    /// Runs `body` with a client of a fresh schema whose pipelined statements all go over one
+    /// connection.
+    static func withOnePipelineConnection(
+        prefix: String, _ body: (PostgresClient, PostgresConfiguration) async throws -> Void
+    ) async throws {
+        try await TestDatabase.withIsolatedSchema(prefix: prefix) { database in
+            var configuration = database.configuration
+            configuration.pipelineConnections = 1
+            try await TestDatabase.withClient(configuration) { client in try await body(client, configuration) }
         }
     }
 
