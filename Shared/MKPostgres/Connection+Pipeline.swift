@@ -45,7 +45,8 @@ extension Connection {
         // Non-blocking while sending, so a full socket buffer never stops this thread while the
         // server waits for it to read answers (the deadlock libpq's documentation warns of).
         PQsetnonblocking(handle, 1)
-        var sent: [Bool] = []
+        // Per statement: `nil` once sent, or why it could not be.
+        var refusals: [PostgresError?] = []
         for statement in statements {
             let queued: Int32
             do throws(PostgresError) {
@@ -59,14 +60,14 @@ extension Connection {
                         formats, 1)
                 }
             } catch {
-                sent.append(false)
+                refusals.append(error)
                 continue
             }
             guard queued == 1, PQpipelineSync(handle) == 1 else {
                 PQsetnonblocking(handle, 0)
                 return statements.map { _ in .failure(lostConnectionError(handle)) }
             }
-            sent.append(true)
+            refusals.append(nil)
         }
         let flushed = flush(handle)
         PQsetnonblocking(handle, 0)
@@ -74,9 +75,9 @@ extension Connection {
 
         var answers: [Result<PostgresRows, PostgresError>] = []
         answers.reserveCapacity(statements.count)
-        for wasSent in sent {
-            guard wasSent else {
-                answers.append(.failure(PostgresError(.invalidParameter, reason: "parameter larger than 2 GiB")))
+        for refusal in refusals {
+            if let refusal {
+                answers.append(.failure(refusal))
                 continue
             }
             guard PQstatus(handle) == CONNECTION_OK else {
