@@ -152,8 +152,8 @@ final class StatementPipeline: Sendable {
             state.queue = []
             return (failed, false)
         }
-        for caller in failed {
-            caller.continuation.resume(throwing: error!)
+        if let error {
+            for caller in failed { caller.continuation.resume(throwing: error) }
         }
         if restarts { startLane() }
     }

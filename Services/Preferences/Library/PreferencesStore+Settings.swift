@@ -104,20 +104,18 @@ extension PreferencesStore {
 
     /// The keys with BOK-pad on, in pairing order.
     func bokPadDevices(of subject: String) async throws -> [String] {
-        try await client.withConnection { connection in
-            try await connection.query(
-                """
-                SELECT device_id FROM device_setting WHERE subject = \(subject) AND bok_pad
-                ORDER BY paired_at, device_id
-                """)
-        }.decode(UUID.self).map { $0.lowercaseText }
+        try await client.pipelinedQuery(
+            """
+            SELECT device_id FROM device_setting WHERE subject = \(subject) AND bok_pad
+            ORDER BY paired_at, device_id
+            """
+        ).decode(UUID.self).map { $0.lowercaseText }
     }
 
     /// The contacts as stored.
     func contacts(of subject: String) async throws -> Mk_Preferences_V1_Contacts {
-        let row = try await client.withConnection { connection in
-            try await connection.query("SELECT email, phone FROM citizen WHERE subject = \(subject)")
-        }.decodeFirst((String, String).self)
+        let row = try await client.pipelinedQuery("SELECT email, phone FROM citizen WHERE subject = \(subject)")
+            .decodeFirst((String, String).self)
         return Mk_Preferences_V1_Contacts(email: row?.0 ?? "", phone: row?.1 ?? "")
     }
 
