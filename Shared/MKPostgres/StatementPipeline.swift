@@ -51,9 +51,10 @@ final class StatementPipeline: Sendable {
         }
         do {
             return try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PostgresRows, any Error>) in
+                try await withCheckedThrowingContinuation {
+                    (continuation: CheckedContinuation<PostgresRows, any Error>) in
                     let startsLane: Bool? = state.withLock { state in
-                        // Checked under the lock, so a cancel that ran before the caller was queued is not missed.
+                        // Checked under the lock: a cancel that ran before the caller was queued is not missed.
                         if Task.isCancelled { return nil }
                         state.callers[id] = Caller(query: query, continuation: continuation)
                         state.queue.append(id)
