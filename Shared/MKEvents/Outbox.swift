@@ -13,15 +13,32 @@ public enum Outbox {
     /// the order their changes committed. Returns the sequence number.
     @discardableResult
     public static nonisolated(nonsending) func append(_ event: Mk_Events_V1_Event, on connection: PostgresConnection) async throws -> Int64 {
+        let sequence = try await connection.query("SELECT nextval('outbox_sequence')").single(Int64.self)
+        try await connection.query(try insert(event, sequence: sequence))
+        return sequence
+    }
+
+    /// Writes `events` to the outbox as ``append(_:on:)`` writes each, in their order, in two round
+    /// trips: one draws their sequence numbers, one pipeline inserts them.
+    public static nonisolated(nonsending) func append(_ events: [Mk_Events_V1_Event], on connection: PostgresConnection) async throws {
+        guard !events.isEmpty else { return }
+        let sequences = try await connection.query(
+            "SELECT nextval('outbox_sequence') FROM generate_series(1, \(Int64(events.count)))"
+        ).decode(Int64.self).sorted()
+        try await connection.pipeline(zip(events, sequences).map { event, sequence in
+            try insert(event, sequence: sequence)
+        })
+    }
+
+    /// The statement that stores `event` under `sequence` and queues it for every subscriber.
+    private static func insert(_ event: Mk_Events_V1_Event, sequence: Int64) throws -> PostgresQuery {
         guard let eventID = UUID(uuidString: event.eventId) else {
             throw PostgresError(.invalidParameter, reason: "an outbox event needs a UUID event id")
         }
-        let sequence = try await connection.query("SELECT nextval('outbox_sequence')").single(Int64.self)
         var sequenced = event
         sequenced.sequence = UInt64(sequence)
         let payload = try sequenced.serializedBytes()
-        try await connection.query(
-            """
+        return """
             WITH event AS (
                 INSERT INTO outbox_event (sequence, event_id, subject, event_type, payload, created_at)
                 VALUES (\(sequence), \(eventID), \(event.subject), \(event.type.rawValue), \(payload), now())
@@ -29,8 +46,7 @@ public enum Outbox {
             )
             INSERT INTO outbox_pending (subscriber, sequence)
             SELECT subscriber.name, event.sequence FROM outbox_subscriber AS subscriber, event
-            """)
-        return sequence
+            """
     }
 
     /// Registers a subscriber so events appended from now on are queued for it; harmless when it

@@ -6,15 +6,29 @@ import Glibc
 import Darwin
 #endif
 
+/// Where a pipeline's Syncs go: they end the server's implicit transactions and mark where
+/// it resumes after a failed statement.
+enum PipelineSync {
+    /// After every statement: each is its own implicit transaction and fails alone.
+    case afterEach
+    /// Once, after the last statement: they run in order in one transaction (the caller's, or an
+    /// implicit one), and after a failed statement the rest do not run.
+    case once
+}
+
 extension Connection {
     /// Runs statements in one pipeline (libpq pipeline mode): every statement is sent before the
-    /// first answer is read, so they share a round trip. A Sync follows each statement, so each
-    /// runs as its own implicit transaction and one that fails fails alone.
+    /// first answer is read, so they share a round trip. `sync` says whether each statement is its
+    /// own transaction (``PipelineSync/afterEach``) or all share one (``PipelineSync/once``).
     ///
     /// Returns one result per statement, in order. A statement this connection has not prepared yet
     /// is prepared first, in a round trip of its own. When the connection breaks, every statement
-    /// without an answer yet fails with `connectionClosed`.
-    func executePipeline(_ queries: [PostgresQuery]) -> [Result<PostgresRows, PostgresError>] {
+    /// without an answer yet fails with `connectionClosed`. With ``PipelineSync/once`` nothing is
+    /// sent when one statement is refused before sending, and a statement after a failed one fails
+    /// with `notRun`.
+    func executePipeline(
+        _ queries: [PostgresQuery], sync: PipelineSync = .afterEach
+    ) -> [Result<PostgresRows, PostgresError>] {
         guard let handle else { return queries.map { _ in .failure(Self.closedError) } }
         defer { refreshStatus() }
         var results = [Result<PostgresRows, PostgresError>?](repeating: nil, count: queries.count)
@@ -26,8 +40,11 @@ extension Connection {
                 results[index] = .failure(error)
             }
         }
+        if sync == .once, ready.count < queries.count {
+            return results.map { $0 ?? .failure(Self.notRunError) }
+        }
         if !ready.isEmpty {
-            let answers = pipeline(ready.map(\.statement), handle: handle)
+            let answers = pipeline(ready.map(\.statement), sync: sync, handle: handle)
             for (entry, answer) in zip(ready, answers) {
                 results[entry.index] = answer
             }
@@ -37,7 +54,7 @@ extension Connection {
 
     /// Sends `statements` in pipeline mode and reads their answers.
     private func pipeline(
-        _ statements: [PreparedStatement], handle: OpaquePointer
+        _ statements: [PreparedStatement], sync: PipelineSync, handle: OpaquePointer
     ) -> [Result<PostgresRows, PostgresError>] {
         guard PQenterPipelineMode(handle) == 1 else {
             return statements.map { _ in .failure(lostConnectionError(handle)) }
@@ -60,16 +77,22 @@ extension Connection {
                         formats, 1)
                 }
             } catch {
+                guard sync == .afterEach else {
+                    // The statements before it are queued without their Sync: the pipeline cannot
+                    // be ended cleanly, so the connection stays in pipeline mode and is retired.
+                    PQsetnonblocking(handle, 0)
+                    return statements.map { _ in .failure(error) }
+                }
                 refusals.append(error)
                 continue
             }
-            guard queued == 1, PQpipelineSync(handle) == 1 else {
+            guard queued == 1, sync == .once || PQpipelineSync(handle) == 1 else {
                 PQsetnonblocking(handle, 0)
                 return statements.map { _ in .failure(lostConnectionError(handle)) }
             }
             refusals.append(nil)
         }
-        let flushed = flush(handle)
+        let flushed = (sync == .afterEach || PQpipelineSync(handle) == 1) && flush(handle)
         PQsetnonblocking(handle, 0)
         guard flushed else { return statements.map { _ in .failure(lostConnectionError(handle)) } }
 
@@ -84,7 +107,12 @@ extension Connection {
                 answers.append(.failure(lostConnectionError(handle)))
                 continue
             }
-            answers.append(readAnswer(handle))
+            var answer = readResult(handle)
+            if sync == .afterEach, let failure = readSync(handle) { answer = .failure(failure) }
+            answers.append(answer)
+        }
+        if sync == .once, PQstatus(handle) == CONNECTION_OK, let failure = readSync(handle) {
+            answers = answers.map { $0.flatMap { _ in .failure(failure) } }
         }
         // Fails when answers are left unread; the connection then stays in pipeline mode and
         // ``refreshStatus()`` keeps it out of the pool.
@@ -109,20 +137,36 @@ extension Connection {
         }
     }
 
-    /// Reads one statement's answer: its result, the end of its results, then its Sync.
-    private func readAnswer(_ handle: OpaquePointer) -> Result<PostgresRows, PostgresError> {
+    /// Reads one statement's result and the end of its results.
+    private func readResult(_ handle: OpaquePointer) -> Result<PostgresRows, PostgresError> {
         guard let result = PQgetResult(handle) else { return .failure(lostConnectionError(handle)) }
-        let answer = Result { () throws(PostgresError) in try consume(result) }
+        let answer: Result<PostgresRows, PostgresError>
+        if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
+            PQclear(result)
+            answer = .failure(Self.notRunError)
+        } else {
+            answer = Result { () throws(PostgresError) in try consume(result) }
+        }
         while let extra = PQgetResult(handle) {
             // A single prepared statement has one result; anything more is cleared, never leaked.
             PQclear(extra)
         }
-        guard let sync = PQgetResult(handle) else { return .failure(lostConnectionError(handle)) }
+        return answer
+    }
+
+    /// Reads the answer to a Sync; `nil` when it is one.
+    private func readSync(_ handle: OpaquePointer) -> PostgresError? {
+        guard let sync = PQgetResult(handle) else { return lostConnectionError(handle) }
         defer { PQclear(sync) }
         guard PQresultStatus(sync) == PGRES_PIPELINE_SYNC else {
-            return .failure(PostgresError(.connectionClosed, reason: "the pipeline lost its place"))
+            return PostgresError(.connectionClosed, reason: "the pipeline lost its place")
         }
-        return answer
+        return nil
+    }
+
+    /// A statement after a failed one in a pipeline with one Sync: the server skipped it.
+    static var notRunError: PostgresError {
+        PostgresError(.notRun, reason: "not run: a statement before it in its pipeline failed")
     }
 
     private func lostConnectionError(_ handle: OpaquePointer) -> PostgresError {

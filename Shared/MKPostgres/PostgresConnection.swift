@@ -39,6 +39,36 @@ public final class PostgresConnection {
         try await run { connection throws(PostgresError) in try connection.execute(query) }.affectedRows
     }
 
+    /// Runs statements in order in one round trip (libpq pipeline mode) and returns their rows, one
+    /// entry per statement.
+    ///
+    /// They share one transaction: inside ``PostgresClient/withTransaction(isolation:_:)`` the
+    /// caller's, outside an implicit one of their own. So the first statement that fails is thrown
+    /// and the ones after it do not run. For statements whose parameters do not depend on each
+    /// other's results, such as the same write for a batch of callers.
+    @discardableResult
+    public func pipeline(
+        _ queries: [PostgresQuery],
+        isolation: isolated (any Actor)? = #isolation
+    ) async throws(PostgresError) -> [PostgresRows] {
+        guard !queries.isEmpty else { return [] }
+        return try await run { connection throws(PostgresError) in
+            var rows: [PostgresRows] = []
+            rows.reserveCapacity(queries.count)
+            var skipped: PostgresError?
+            for answer in connection.executePipeline(queries, sync: .once) {
+                switch answer {
+                case .success(let result): rows.append(result)
+                case .failure(let error) where error.code == .notRun: skipped = skipped ?? error
+                case .failure(let error): throw error
+                }
+            }
+            // Only skipped ones failed: the statement that made the server skip them is unknown.
+            if let skipped { throw skipped }
+            return rows
+        }
+    }
+
     /// Runs SQL text with the simple protocol: several statements allowed, no parameters, no
     /// rows returned. Only for migration files and fixed administrative statements — never for
     /// text containing input.

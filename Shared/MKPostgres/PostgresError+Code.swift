@@ -38,6 +38,8 @@ extension PostgresError {
         public static let unexpectedShape = Code(rawValue: "unexpectedShape")
         /// `COMMIT` found the transaction already failed, so the server rolled it back.
         public static let transactionRolledBack = Code(rawValue: "transactionRolledBack")
+        /// A statement of a one-transaction pipeline was skipped because one before it failed.
+        public static let notRun = Code(rawValue: "notRun")
         /// A connection was used after the scope that lent it ended.
         public static let connectionOutOfScope = Code(rawValue: "connectionOutOfScope")
         /// An applied migration's SQL no longer matches what was applied, or the set is malformed.

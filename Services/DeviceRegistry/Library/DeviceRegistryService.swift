@@ -11,6 +11,8 @@ public import MKServiceRuntime
 /// into a wire status in one place.
 public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtocol {
     private let store: RegistryStore
+    /// Concurrent `RecordUse` calls, recorded together (``RegistryStore/recordUses(_:)``).
+    private let signIns: BatchQueue<(signIn: RegistryStore.SignIn, origin: CallOrigin), Bool>
     private let logger: Logger
 
     /// Creates the service over `client`, whose connections use the registry's schema.
@@ -20,8 +22,12 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         clock: any WallClock = SystemWallClock(),
         logger: Logger
     ) {
-        self.store = RegistryStore(
+        let store = RegistryStore(
             client: client, clock: clock, maximumActiveKeys: configuration.maximumActiveKeys)
+        self.store = store
+        self.signIns = BatchQueue(
+            batchLimit: configuration.signInBatchLimit, lanes: configuration.signInBatchLanes
+        ) { batch in await store.recordUses(batch) }
         self.logger = logger
     }
 
@@ -224,7 +230,7 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
                 origin: try Validation.optionalText(request.origin, field: "origin", maximum: 200),
                 eventID: try Validation.optionalText(request.eventId, field: "event_id", maximum: 128))
             var response = Mk_Registry_V1_RecordUseResponse()
-            response.recorded = try await store.recordUse(signIn, origin: CallOrigin(context))
+            response.recorded = try await signIns.submit((signIn, CallOrigin(context)))
             return response
         }
     }

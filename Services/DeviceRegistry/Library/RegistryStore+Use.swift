@@ -19,24 +19,70 @@ extension RegistryStore {
     /// or key is recorded too (the key's last use is only updated for the subject's active key).
     ///
     /// Ingestion is a hot path (every sign-in at the identity provider), so the transaction is
-    /// three statements: ``recordUseRows(_:meansName:at:now:origin:on:)`` and the outbox's two.
+    /// three statements: ``recordUseQuery(_:at:now:origin:)`` and the outbox's two.
+    /// ``recordUses(_:)`` records concurrent sign-ins together.
     func recordUse(_ signIn: SignIn, origin: CallOrigin) async throws -> Bool {
         let now = clock.now()
-        let at = signIn.at ?? now
         return try await client.withTransaction { connection in
-            let meansName = Self.meansName(signIn.means)
-            guard let historyDevice = try await recordUseRows(
-                signIn, meansName: meansName, at: at, now: now, origin: origin, on: connection)
-            else { return false }
-            var event = RegistryEvents.event(.signedIn, subject: signIn.subject, at: at)
-            var signedIn = Mk_Events_V1_SignedIn()
-            signedIn.means = meansName
-            signedIn.deviceId = historyDevice?.lowercaseText ?? ""
-            signedIn.origin = signIn.origin
-            event.signedIn = signedIn
-            try await publish(event, on: connection)
+            let rows = try await connection.query(Self.recordUseQuery(signIn, now: now, origin: origin))
+            guard let historyDevice = try rows.decodeFirst(UUID?.self) else { return false }
+            try await publish(Self.signedInEvent(signIn, device: historyDevice, now: now), on: connection)
             return true
         }
+    }
+
+    /// Records a batch of sign-ins, answering each as ``recordUse(_:origin:)`` would, in one
+    /// transaction of four round trips: `BEGIN`, one pipeline of their statements, the outbox's two
+    /// (for the new ones), `COMMIT`.
+    ///
+    /// The statements run sorted by subject (arrival order within one), so batches running at once
+    /// lock subjects in one order. When the batch fails (a deadlock with another transaction, a
+    /// lost connection, a sign-in the server rejects), each sign-in is recorded on its own, so one
+    /// that fails fails alone.
+    func recordUses(_ batch: [(signIn: SignIn, origin: CallOrigin)]) async -> [Result<Bool, any Error>] {
+        if batch.count > 1 {
+            let now = clock.now()
+            let order = batch.indices.sorted { (batch[$0].signIn.subject, $0) < (batch[$1].signIn.subject, $1) }
+            do {
+                let recorded = try await client.withTransaction { connection in
+                    let results = try await connection.pipeline(order.map { index in
+                        Self.recordUseQuery(batch[index].signIn, now: now, origin: batch[index].origin)
+                    })
+                    var recorded = [Bool](repeating: false, count: batch.count)
+                    var events: [Mk_Events_V1_Event] = []
+                    for (index, rows) in zip(order, results) {
+                        guard let historyDevice = try rows.decodeFirst(UUID?.self) else { continue }
+                        recorded[index] = true
+                        events.append(Self.signedInEvent(batch[index].signIn, device: historyDevice, now: now))
+                    }
+                    try await publish(events, on: connection)
+                    return recorded
+                }
+                return recorded.map { .success($0) }
+            } catch {
+                // Falls through to recording each on its own.
+            }
+        }
+        var results: [Result<Bool, any Error>] = []
+        for (signIn, origin) in batch {
+            do {
+                results.append(.success(try await recordUse(signIn, origin: origin)))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        return results
+    }
+
+    /// The SignedIn event of a recorded sign-in; `device` is the key its history entry names.
+    private static func signedInEvent(_ signIn: SignIn, device: UUID?, now: Date) -> Mk_Events_V1_Event {
+        var event = RegistryEvents.event(.signedIn, subject: signIn.subject, at: signIn.at ?? now)
+        var signedIn = Mk_Events_V1_SignedIn()
+        signedIn.means = meansName(signIn.means)
+        signedIn.deviceId = device?.lowercaseText ?? ""
+        signedIn.origin = signIn.origin
+        event.signedIn = signedIn
+        return event
     }
 
     /// One statement doing in order: lock (creating if needed) the subject's row, as
@@ -45,16 +91,16 @@ extension RegistryStore {
     /// is not touched) or the other means kind as last seen, the history entry (naming the key when
     /// it is the subject's) and the audit row.
     ///
-    /// Returns nil when the event id was recorded before, else the key the entry names. Nothing in
-    /// it depends on the statement's snapshot: `ON CONFLICT` waits for a concurrent claim of the
-    /// same id and then sees it, and the key's row is re-read after its lock. Each step reads the
-    /// one before, so the subject is locked before the key, as in every other transaction.
-    private nonisolated(nonsending) func recordUseRows(
-        _ signIn: SignIn, meansName: String, at: Date, now: Date, origin: CallOrigin, on connection: PostgresConnection
-    ) async throws -> UUID?? {
+    /// Its one row, when the event id is new, names the key the entry names (NULL for none); it has
+    /// no row when the event id was recorded before. Nothing in it depends on the statement's
+    /// snapshot: `ON CONFLICT` waits for a concurrent claim of the same id and then sees it, and the
+    /// key's row is re-read after its lock. Each step reads the one before, so the subject is
+    /// locked before the key, as in every other transaction.
+    private static func recordUseQuery(_ signIn: SignIn, now: Date, origin: CallOrigin) -> PostgresQuery {
+        let at = signIn.at ?? now
+        let meansName = meansName(signIn.means)
         let auditDetail = "means: \(meansName)"
-        let rows = try await connection.query(
-            """
+        return """
             WITH locked AS (
                 INSERT INTO subject (subject, first_seen_at) VALUES (\(signIn.subject), \(now))
                 ON CONFLICT (subject) DO UPDATE SET subject = EXCLUDED.subject
@@ -91,8 +137,7 @@ extension RegistryStore {
                    \(origin.peerIdentity), \(origin.traceID), \(auditDetail)
             FROM entry
             RETURNING device_id
-            """)
-        return try rows.decodeFirst(UUID?.self)
+            """
     }
 
     /// The subject's other means, most recently used first.

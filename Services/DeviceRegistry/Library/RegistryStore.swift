@@ -65,6 +65,11 @@ struct RegistryStore: Sendable {
         try await Outbox.append(event, on: connection)
     }
 
+    /// Writes `events` to the outbox in the current transaction, in their order.
+    nonisolated(nonsending) func publish(_ events: [Mk_Events_V1_Event], on connection: PostgresConnection) async throws {
+        try await Outbox.append(events, on: connection)
+    }
+
     /// The subject's active key `deviceID`, locked for update; NOT_FOUND when it is unknown,
     /// unpaired or another citizen's.
     nonisolated(nonsending) func lockedActiveDevice(_ deviceID: UUID, of subject: String, on connection: PostgresConnection) async throws

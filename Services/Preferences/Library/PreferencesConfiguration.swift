@@ -10,12 +10,21 @@ public struct PreferencesConfiguration: Sendable {
     /// Whether a message landing in a key's inbox queues a push wake-up for the key's push token
     /// (`PUSH_ENABLED`). Off, nothing is queued and keys see new messages when the app reads.
     public var pushEnabled: Bool
+    /// Concurrent `NotifyLogin` calls notified in one transaction at most.
+    public var loginBatchLimit: Int
+    /// Transactions notifying batches of `NotifyLogin` calls at once, at most.
+    public var loginBatchLanes: Int
 
     /// Creates a configuration.
-    public init(authorityQuotaPerHour: Int = 10_000, authorityQuotaSlots: Int = 16, pushEnabled: Bool = false) {
+    public init(
+        authorityQuotaPerHour: Int = 10_000, authorityQuotaSlots: Int = 16, pushEnabled: Bool = false,
+        loginBatchLimit: Int = 64, loginBatchLanes: Int = 2
+    ) {
         precondition((1...256).contains(authorityQuotaSlots), "authorityQuotaSlots must be within 1...256")
         self.authorityQuotaPerHour = authorityQuotaPerHour
         self.authorityQuotaSlots = authorityQuotaSlots
         self.pushEnabled = pushEnabled
+        self.loginBatchLimit = loginBatchLimit
+        self.loginBatchLanes = loginBatchLanes
     }
 }

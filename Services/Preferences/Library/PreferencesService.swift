@@ -11,6 +11,8 @@ public import MKServiceRuntime
 /// into a wire status in one place.
 public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol {
     let store: PreferencesStore
+    /// Concurrent `NotifyLogin` calls, notified together (``PreferencesStore/notifyLogins(_:)``).
+    private let logins: BatchQueue<(login: PreferencesStore.Login, origin: CallOrigin), Int>
     private let logger: Logger
 
     /// Creates the service over `client`, whose connections use the service's schema.
@@ -20,7 +22,11 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         clock: any WallClock = SystemWallClock(),
         logger: Logger
     ) {
-        self.store = PreferencesStore(client: client, clock: clock, configuration: configuration)
+        let store = PreferencesStore(client: client, clock: clock, configuration: configuration)
+        self.store = store
+        self.logins = BatchQueue(batchLimit: configuration.loginBatchLimit, lanes: configuration.loginBatchLanes) {
+            batch in await store.notifyLogins(batch)
+        }
         self.logger = logger
     }
 
@@ -181,7 +187,7 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
                 subject: subject, means: request.means,
                 at: request.atUnixMicros == 0 ? nil : UnixMicros.date(request.atUnixMicros), origin: origin,
                 dedupKey: eventID.map { "login:\($0)" })
-            let devices = try await store.notifyLogin(login, origin: CallOrigin(context))
+            let devices = try await logins.submit((login, CallOrigin(context)))
             return Mk_Preferences_V1_NotifyLoginResponse(devices: UInt32(devices))
         }
     }

@@ -57,7 +57,21 @@ extension PreferencesStore {
     ) async throws {
         let rows = DeliveryRows(targets)
         let used = try await connection.query(
-            """
+            Self.insertQuery(notification, rows: rows, at: now, audit: audit, quota: quota)
+        ).single(Int64?.self)
+        if quota != nil {
+            try checkQuota(used: used ?? 0)
+        }
+        if configuration.pushEnabled, !rows.keys.isEmpty {
+            try await queueWakeups(for: rows.keys, at: now, on: connection)
+        }
+    }
+
+    /// The statement of ``insert(_:targets:at:audit:quota:on:)``; its one row is the quota count.
+    static func insertQuery(
+        _ notification: NewNotification, rows: DeliveryRows, at now: Date, audit: NoticeAudit?, quota: QuotaCharge?
+    ) -> PostgresQuery {
+        return """
             WITH notice AS (
                 INSERT INTO notification (id, subject, kind, authority_id, authority_name, idempotency_key, content_hash,
                                           dedup_key, title, body, sms_text, concerns_device_id, created_at)
@@ -86,13 +100,6 @@ extension PreferencesStore {
             SELECT sum(used)::bigint FROM authority_quota
             WHERE authority_id = \(notification.authorityID) AND window_start = \(quota?.window)
             """
-        ).single(Int64?.self)
-        if quota != nil {
-            try checkQuota(used: used ?? 0)
-        }
-        if configuration.pushEnabled, !rows.keys.isEmpty {
-            try await queueWakeups(for: rows.keys, at: now, on: connection)
-        }
     }
 
     /// What the sender of a notification just written for `targets` sees (as

@@ -24,10 +24,14 @@ extension PreferencesStore {
     nonisolated(nonsending) func queueWakeups(for devices: [UUID], at now: Date, on connection: PostgresConnection)
         async throws
     {
+        try await connection.query(Self.wakeupsQuery(for: devices, at: now))
+    }
+
+    /// The statement of ``queueWakeups(for:at:on:)``.
+    static func wakeupsQuery(for devices: [UUID], at now: Date) -> PostgresQuery {
         var seen = Set<UUID>()
         let unique = devices.filter { seen.insert($0).inserted }  // one row may be upserted once per statement
-        try await connection.query(
-            """
+        return """
             INSERT INTO push_wakeup (device_id, id, state, attempts, next_attempt_at)
             SELECT setting.device_id, wakeup.id, 'pending', 0, \(now)
             FROM unnest(\(unique), \(unique.map { _ in UUID() })) AS wakeup (device_id, id)
@@ -37,6 +41,6 @@ extension PreferencesStore {
             SET id = EXCLUDED.id, state = 'pending', attempts = 0, next_attempt_at = EXCLUDED.next_attempt_at,
                 lease_token = NULL, last_error = '', sent_at = NULL
             WHERE push_wakeup.state <> 'pending' OR push_wakeup.lease_token IS NOT NULL
-            """)
+            """
     }
 }

@@ -48,14 +48,18 @@ struct PreferencesStore: Sendable {
     nonisolated(nonsending) func lockCitizen(_ subject: String, at now: Date, on connection: PostgresConnection)
         async throws -> Citizen
     {
-        let row = try await connection.query(
-            """
-            INSERT INTO citizen (subject, updated_at) VALUES (\(subject), \(now))
-            ON CONFLICT (subject) DO UPDATE SET subject = EXCLUDED.subject
-            RETURNING email, phone, email_informative, sms_informative, version
-            """
-        ).single((String, String, Bool, Bool, Int64).self)
+        let row = try await connection.query(Self.lockCitizenQuery(subject, at: now))
+            .single((String, String, Bool, Bool, Int64).self)
         return Citizen(email: row.0, phone: row.1, emailInformative: row.2, smsInformative: row.3, version: row.4)
+    }
+
+    /// The statement of ``lockCitizen(_:at:on:)``.
+    static func lockCitizenQuery(_ subject: String, at now: Date) -> PostgresQuery {
+        """
+        INSERT INTO citizen (subject, updated_at) VALUES (\(subject), \(now))
+        ON CONFLICT (subject) DO UPDATE SET subject = EXCLUDED.subject
+        RETURNING email, phone, email_informative, sms_informative, version
+        """
     }
 
     /// Increases the citizen's grid version (a key came or went, contacts changed).

@@ -1,0 +1,125 @@
+import DeviceRegistry
+import Foundation
+import MKContracts
+import MKMessages
+import MKPostgres
+import MKRPC
+import MKTestSupport
+import Testing
+
+/// Concurrent `RecordUse` calls are recorded together, each answered as if it ran alone. Each
+/// test holds a subject's row lock while two of its sign-ins occupy both batch lanes, so the
+/// sign-ins started meanwhile queue and go together once the lock is released.
+@Suite("Sign-ins recorded in batches")
+struct RecordUseBatchTests {
+    @Test func concurrentSignInsShareTransactionsAndEachIsAnsweredAsAlone() async throws {
+        try await RegistryFixture.with { fixture in
+            let subjects = (0..<20).map { _ in RegistryFixture.newSubject() }
+            let device = try await fixture.pair(subjects[0]).device
+            // Per subject: one event sent twice, one other event.
+            let requests = subjects.enumerated().flatMap { index, subject in
+                let means: Mk_Registry_V1_MeansKind = index == 0 ? .mobileKey : .niaId
+                let deviceID = index == 0 ? device.deviceId : ""
+                return [
+                    Self.signIn(subject, means, deviceID: deviceID, eventID: "repeated-\(index)"),
+                    Self.signIn(subject, means, deviceID: deviceID, eventID: "repeated-\(index)"),
+                    Self.signIn(subject, means, deviceID: deviceID, eventID: "single-\(index)"),
+                ]
+            }
+            let answers = try await Self.whileLanesAreBusy(fixture) {
+                requests.map { request in
+                    Task { try await fixture.registry.recordUse(request, options: RPCCallOptions()).recorded }
+                }
+            }
+            var recorded: [Bool] = []
+            for answer in answers { recorded.append(try await answer.value) }
+            for index in subjects.indices {
+                // Exactly one of the repeated event's two calls recorded it; the other event is new.
+                #expect(recorded[index * 3] != recorded[index * 3 + 1])
+                #expect(recorded[index * 3 + 2])
+            }
+            let rows = try await fixture.database.query(
+                """
+                SELECT count(*), count(DISTINCT xmin::text) FROM history
+                WHERE subject = ANY(\(subjects)) AND action = \(Mk_Registry_V1_HistoryAction.signedIn.rawValue)
+                """
+            ).single((Int64, Int64).self)
+            #expect(rows.0 == 40)
+            // Fewer transactions than sign-ins: they were recorded together.
+            #expect(rows.1 < 40)
+            let events = try await fixture.outboxEvents().filter { subjects.contains($0.subject) }.compactMap(\.signedIn)
+            #expect(events.count == 40)
+            #expect(events.filter { $0.deviceId == device.deviceId }.count == 2)
+            let counts = try await fixture.database.query(
+                """
+                SELECT (SELECT count(*) FROM use_event WHERE subject = ANY(\(subjects))),
+                       (SELECT count(*) FROM audit WHERE subject = ANY(\(subjects)) AND action = 'use_recorded')
+                """
+            ).single((Int64, Int64).self)
+            #expect(counts == (40, 40))
+        }
+    }
+
+    @Test func aSignInTheServerRejectsFailsAloneAndTheOthersAreRecorded() async throws {
+        try await RegistryFixture.with { fixture in
+            // A history trigger refusing one origin stands for any failure of one sign-in's statement.
+            try await fixture.database.withConnection { connection in
+                try await connection.simpleExecute(
+                    unsafeSQL: """
+                        CREATE FUNCTION refuse_origin() RETURNS trigger LANGUAGE plpgsql AS $$
+                        BEGIN
+                            IF NEW.origin = 'odmítnout' THEN RAISE EXCEPTION 'refused for the test'; END IF;
+                            RETURN NEW;
+                        END $$;
+                        CREATE TRIGGER refuse_origin BEFORE INSERT ON history
+                            FOR EACH ROW EXECUTE FUNCTION refuse_origin();
+                        """)
+            }
+            let subjects = (0..<10).map { _ in RegistryFixture.newSubject() }
+            let answers = try await Self.whileLanesAreBusy(fixture) {
+                subjects.enumerated().map { index, subject in
+                    var request = Self.signIn(subject, .eop, eventID: "event-\(index)")
+                    if index == 4 { request.origin = "odmítnout" }
+                    return Task { try await fixture.registry.recordUse(request, options: RPCCallOptions()).recorded }
+                }
+            }
+            for (index, answer) in answers.enumerated() {
+                if index == 4 {
+                    let error = await #expect(throws: RPCError.self) { try await answer.value }
+                    #expect(error?.code == .internal)
+                } else {
+                    #expect(try await answer.value)
+                }
+            }
+            let recorded = try await fixture.database.query(
+                "SELECT subject FROM use_event WHERE subject = ANY(\(subjects)) ORDER BY subject"
+            ).decode(String.self)
+            #expect(recorded == subjects.enumerated().filter { $0.offset != 4 }.map(\.element).sorted())
+            let events = try await fixture.outboxEvents().filter { subjects.contains($0.subject) }
+            #expect(events.count == 9)
+        }
+    }
+
+    static func signIn(
+        _ subject: String, _ means: Mk_Registry_V1_MeansKind, deviceID: String = "", eventID: String
+    ) -> Mk_Registry_V1_RecordUseRequest {
+        var request = Mk_Registry_V1_RecordUseRequest()
+        request.subject = subject
+        request.means = means
+        request.deviceId = deviceID
+        request.eventId = eventID
+        request.origin = "Praha"
+        return request
+    }
+
+    /// Starts the calls `start` returns while both batch lanes wait for a held subject lock.
+    static func whileLanesAreBusy<T>(
+        _ fixture: RegistryFixture, _ start: () -> [Task<T, any Error>]
+    ) async throws -> [Task<T, any Error>] {
+        let blocker = RegistryFixture.newSubject()
+        try await fixture.recordOtherMeans(blocker, .eop)
+        return try await TestDatabase.whileBatchLanesAreBusy(
+            fixture.database, lock: "SELECT 1 FROM subject WHERE subject = \(blocker) FOR UPDATE",
+            blockedCall: { try await fixture.recordOtherMeans(blocker, .eop) }, start)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import MKContracts
+import MKMessages
+import MKPostgres
+import MKRPC
+import MKTestSupport
+import Synchronization
+import Testing
+
+/// Concurrent `NotifyLogin` calls are notified together, each answered as if it ran alone. Each
+/// test holds a citizen's row lock while two of their sign-ins occupy both batch lanes, so the
+/// sign-ins started meanwhile queue and go together once the lock is released.
+@Suite("Sign-in notices in batches")
+struct LoginBatchTests {
+    @Test func concurrentSignInsShareTransactionsAndEachIsAnsweredAsAlone() async throws {
+        try await PreferencesFixture.with(pushEnabled: true) { fixture in
+            let subjects = (0..<15).map { _ in PreferencesFixture.newSubject() }
+            var keys: [[String]] = []
+            for subject in subjects { keys.append(try await fixture.pairKeys(2, for: subject)) }
+            try await fixture.registerPushToken(subjects[0], keys[0][1], "token-b")
+            // Per citizen: one sign-in sent twice, one other sign-in.
+            let requests = subjects.enumerated().flatMap { index, subject in
+                [
+                    Self.login(subject, eventID: "repeated-\(index)"),
+                    Self.login(subject, eventID: "repeated-\(index)"),
+                    Self.login(subject, eventID: "single-\(index)"),
+                ]
+            }
+            let answers = try await Self.whileLanesAreBusy(fixture) {
+                requests.map { request in
+                    Task { try await fixture.preferences.notifyLogin(request, options: RPCCallOptions()).devices }
+                }
+            }
+            // Every call, the repeats too, answers the citizen's two keys.
+            for answer in answers { #expect(try await answer.value == 2) }
+            let notices = try await fixture.database.query(
+                """
+                SELECT count(*), count(DISTINCT xmin::text) FROM notification
+                WHERE subject = ANY(\(subjects)) AND kind = \(Mk_Preferences_V1_InboxKind.login.rawValue)
+                """
+            ).single((Int64, Int64).self)
+            #expect(notices.0 == 30)
+            // Fewer transactions than notices: they were written together.
+            #expect(notices.1 < 30)
+            // Each key has both notices in its inbox.
+            let inboxes = try await fixture.database.query(
+                """
+                SELECT delivery.device_id::text, count(*) FROM delivery
+                JOIN notification ON notification.id = delivery.notification_id
+                WHERE notification.subject = ANY(\(subjects)) AND notification.kind = \(Mk_Preferences_V1_InboxKind.login.rawValue)
+                  AND delivery.state = 'sent'
+                GROUP BY delivery.device_id
+                """
+            ).decode((String, Int64).self)
+            #expect(Set(inboxes.map(\.0)) == Set(keys.joined()))
+            #expect(inboxes.allSatisfy { $0.1 == 2 })
+            let audited = try await fixture.database.query(
+                "SELECT count(*) FROM audit WHERE subject = ANY(\(subjects)) AND action = 'login_notice'"
+            ).single(Int64.self)
+            #expect(audited == 30)
+            #expect(try await fixture.wakeups(keys[0][1]).map(\.state) == ["pending"])
+            #expect(try await fixture.wakeups(keys[0][0]).isEmpty)
+        }
+    }
+
+    @Test func aSignInTheServerRejectsFailsAloneAndTheOthersAreNotified() async throws {
+        try await PreferencesFixture.with { fixture in
+            // An audit trigger refusing one means stands for any failure of one sign-in's statements.
+            try await fixture.database.withConnection { connection in
+                try await connection.simpleExecute(
+                    unsafeSQL: """
+                        CREATE FUNCTION refuse_means() RETURNS trigger LANGUAGE plpgsql AS $$
+                        BEGIN
+                            IF NEW.detail LIKE 'means: BANK_IDENTITY%' THEN RAISE EXCEPTION 'refused for the test'; END IF;
+                            RETURN NEW;
+                        END $$;
+                        CREATE TRIGGER refuse_means BEFORE INSERT ON audit
+                            FOR EACH ROW EXECUTE FUNCTION refuse_means();
+                        """)
+            }
+            let subjects = (0..<10).map { _ in PreferencesFixture.newSubject() }
+            let answers = try await Self.whileLanesAreBusy(fixture) {
+                subjects.enumerated().map { index, subject in
+                    var request = Self.login(subject, eventID: "event-\(index)")
+                    if index == 6 { request.means = "BANK_IDENTITY" }
+                    return Task { try await fixture.preferences.notifyLogin(request, options: RPCCallOptions()).devices }
+                }
+            }
+            for (index, answer) in answers.enumerated() {
+                if index == 6 {
+                    let error = await #expect(throws: RPCError.self) { try await answer.value }
+                    #expect(error?.code == .internal)
+                } else {
+                    #expect(try await answer.value == 0)
+                }
+            }
+            let notified = try await fixture.database.query(
+                "SELECT subject FROM notification WHERE subject = ANY(\(subjects)) ORDER BY subject"
+            ).decode(String.self)
+            #expect(notified == subjects.enumerated().filter { $0.offset != 6 }.map(\.element).sorted())
+        }
+    }
+
+    static func login(_ subject: String, eventID: String) -> Mk_Preferences_V1_NotifyLoginRequest {
+        Mk_Preferences_V1_NotifyLoginRequest(
+            subject: subject, means: "EOP", atUnixMicros: 1_760_000_000_000_000, origin: "Praha", eventId: eventID)
+    }
+
+    /// Starts the calls `start` returns while both batch lanes wait for a held citizen lock.
+    static func whileLanesAreBusy<T>(
+        _ fixture: PreferencesFixture, _ start: () -> [Task<T, any Error>]
+    ) async throws -> [Task<T, any Error>] {
+        let blocker = PreferencesFixture.newSubject()
+        let counter = Counter()
+        let blockedCall: @Sendable () async throws -> Void = {
+            let request = Self.login(blocker, eventID: "blocker-\(counter.next())")
+            _ = try await fixture.preferences.notifyLogin(request, options: RPCCallOptions())
+        }
+        try await blockedCall()
+        return try await TestDatabase.whileBatchLanesAreBusy(
+            fixture.database, lock: "SELECT 1 FROM citizen WHERE subject = \(blocker) FOR UPDATE",
+            blockedCall: blockedCall, start)
+    }
+
+    /// Numbers the blocking sign-ins, so none is a repeat of another.
+    final class Counter: Sendable {
+        private let value = Mutex(0)
+
+        func next() -> Int {
+            value.withLock { value in
+                value += 1
+                return value
+            }
+        }
+    }
+}
