@@ -9,7 +9,7 @@ extension TestDatabase {
     /// meanwhile `lanes` calls of `blockedCall`, started one at a time (two queued together would
     /// share one batch), wait for that row, one per lane.
     public static func whileBatchLanesAreBusy<T>(
-        _ database: PostgresClient, lock: PostgresQuery, lanes: Int = 2,
+        _ database: PostgresClient, lock: PostgresQuery, lanes: Int = 1,
         blockedCall: @escaping @Sendable () async throws -> Void, _ start: () -> [Task<T, any Error>]
     ) async throws -> [Task<T, any Error>] {
         let holder = Task {

@@ -63,6 +63,54 @@ struct LoginBatchTests {
         }
     }
 
+    @Test func aBatchWritesTheRowsACallAloneWrites() async throws {
+        try await PreferencesFixture.with { fixture in
+            let alone = PreferencesFixture.newSubject()
+            let batched = (0..<5).map { _ in PreferencesFixture.newSubject() }
+            for subject in [alone] + batched { _ = try await fixture.pairKeys(2, for: subject) }
+            _ = try await fixture.preferences.notifyLogin(
+                Self.login(alone, eventID: "alone"), options: RPCCallOptions())
+            let answers = try await Self.whileLanesAreBusy(fixture) {
+                batched.enumerated().map { index, subject in
+                    Task {
+                        try await fixture.preferences.notifyLogin(
+                            Self.login(subject, eventID: "batched-\(index)"), options: RPCCallOptions())
+                    }
+                }
+            }
+            for answer in answers { _ = try await answer.value }
+            let expected = try await Self.noticeRows(of: alone, in: fixture)
+            #expect(!expected.isEmpty)
+            for subject in batched { #expect(try await Self.noticeRows(of: subject, in: fixture) == expected) }
+        }
+    }
+
+    /// The citizen's login notices, their deliveries and audit rows as text, without the columns
+    /// that differ between citizens (ids, subject, keys, dedup key, trace id).
+    static func noticeRows(of subject: String, in fixture: PreferencesFixture) async throws -> [String] {
+        try await fixture.database.query(
+            """
+            SELECT concat_ws(' | ', notification.kind, notification.dedup_key LIKE 'login:%', notification.title,
+                             notification.body, notification.sms_text, notification.authority_id IS NULL,
+                             notification.authority_name, notification.idempotency_key IS NULL,
+                             notification.content_hash IS NULL, notification.concerns_device_id IS NULL,
+                             notification.created_at,
+                             (SELECT string_agg(concat_ws(':', delivery.position, delivery.channel, delivery.state,
+                                                          delivery.no_address, delivery.attempts,
+                                                          delivery.next_attempt_at, delivery.sent_at,
+                                                          delivery.device_id = setting.device_id), ', '
+                                                ORDER BY delivery.position)
+                              FROM delivery LEFT JOIN device_setting AS setting
+                                ON setting.device_id = delivery.device_id AND setting.subject = notification.subject
+                              WHERE delivery.notification_id = notification.id),
+                             (SELECT string_agg(concat_ws(':', audit.at, audit.action, audit.detail, audit.caller), ', ')
+                              FROM audit WHERE audit.subject = notification.subject AND audit.action = 'login_notice'))
+            FROM notification
+            WHERE notification.subject = \(subject) AND notification.kind = \(Mk_Preferences_V1_InboxKind.login.rawValue)
+            """
+        ).decode(String.self)
+    }
+
     @Test func aSignInTheServerRejectsFailsAloneAndTheOthersAreNotified() async throws {
         try await PreferencesFixture.with { fixture in
             // An audit trigger refusing one means stands for any failure of one sign-in's statements.

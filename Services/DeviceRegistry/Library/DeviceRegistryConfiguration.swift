@@ -8,7 +8,7 @@ public struct DeviceRegistryConfiguration: Sendable {
     public var signInBatchLanes: Int
 
     /// Creates a configuration.
-    public init(maximumActiveKeys: Int = 10, signInBatchLimit: Int = 64, signInBatchLanes: Int = 2) {
+    public init(maximumActiveKeys: Int = 10, signInBatchLimit: Int = 64, signInBatchLanes: Int = 1) {
         self.maximumActiveKeys = maximumActiveKeys
         self.signInBatchLimit = signInBatchLimit
         self.signInBatchLanes = signInBatchLanes

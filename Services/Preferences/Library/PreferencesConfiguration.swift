@@ -18,7 +18,7 @@ public struct PreferencesConfiguration: Sendable {
     /// Creates a configuration.
     public init(
         authorityQuotaPerHour: Int = 10_000, authorityQuotaSlots: Int = 16, pushEnabled: Bool = false,
-        loginBatchLimit: Int = 64, loginBatchLanes: Int = 2
+        loginBatchLimit: Int = 64, loginBatchLanes: Int = 1
     ) {
         precondition((1...256).contains(authorityQuotaSlots), "authorityQuotaSlots must be within 1...256")
         self.authorityQuotaPerHour = authorityQuotaPerHour

@@ -138,74 +138,9 @@ extension PreferencesStore {
         return targets.count
     }
 
-    /// Notifies a batch of sign-ins, answering each as ``notifyLogin(_:origin:)`` would, in one
-    /// transaction of four round trips: `BEGIN`, one pipeline locking each citizen and reading
-    /// their keys, one writing the new notices (and their wake-ups), `COMMIT`.
-    ///
-    /// Citizens are locked sorted by subject (arrival order within one), so batches running at once
-    /// lock them in one order; a dedup key repeated within the batch answers its first's count.
-    /// When the batch fails, each sign-in is notified on its own, so one that fails fails alone.
-    func notifyLogins(_ batch: [(login: Login, origin: CallOrigin)]) async -> [Result<Int, any Error>] {
-        if batch.count > 1 {
-            let now = clock.now()
-            let order = batch.indices.sorted { (batch[$0].login.subject, $0) < (batch[$1].login.subject, $1) }
-            do {
-                let counts = try await client.withTransaction { connection in
-                    let read = try await connection.pipeline(order.flatMap { index in
-                        [Self.lockCitizenQuery(batch[index].login.subject, at: now),
-                         Self.loginTargetsQuery(batch[index].login)]
-                    })
-                    var counts = [Int](repeating: 0, count: batch.count)
-                    var firstWithKey: [String: Int] = [:]
-                    var repeats: [(index: Int, first: Int)] = []
-                    var writes: [PostgresQuery] = []
-                    var woken: [UUID] = []
-                    for (position, index) in order.enumerated() {
-                        let (previous, keys) = try read[position * 2 + 1].single((Int64?, [UUID]).self)
-                        if let previous {
-                            counts[index] = Int(previous)
-                            continue
-                        }
-                        let login = batch[index].login
-                        if let key = login.dedupKey {
-                            if let first = firstWithKey[key] {
-                                repeats.append((index, first))
-                                continue
-                            }
-                            firstWithKey[key] = index
-                        }
-                        counts[index] = keys.count
-                        woken += keys
-                        writes.append(Self.insertQuery(
-                            Self.loginNotice(login, at: now), rows: DeliveryRows(keys.map { .device($0) }), at: now,
-                            audit: Self.loginAudit(login, keys: keys.count, origin: batch[index].origin), quota: nil))
-                    }
-                    for (index, first) in repeats { counts[index] = counts[first] }
-                    if configuration.pushEnabled, !woken.isEmpty {
-                        writes.append(Self.wakeupsQuery(for: woken, at: now))
-                    }
-                    try await connection.pipeline(writes)
-                    return counts
-                }
-                return counts.map { .success($0) }
-            } catch {
-                // Falls through to notifying each on its own.
-            }
-        }
-        var results: [Result<Int, any Error>] = []
-        for (login, origin) in batch {
-            do {
-                results.append(.success(try await notifyLogin(login, origin: origin)))
-            } catch {
-                results.append(.failure(error))
-            }
-        }
-        return results
-    }
-
     /// Reads, for a sign-in, the delivery count of the previous notice with its dedup key (NULL
     /// when none or no key) and the keys to tell.
-    private static func loginTargetsQuery(_ login: Login) -> PostgresQuery {
+    static func loginTargetsQuery(_ login: Login) -> PostgresQuery {
         """
         SELECT (SELECT count(delivery.id) FROM notification
                 LEFT JOIN delivery ON delivery.notification_id = notification.id
@@ -216,14 +151,14 @@ extension PreferencesStore {
     }
 
     /// The notice of a sign-in.
-    private static func loginNotice(_ login: Login, at now: Date) -> NewNotification {
+    static func loginNotice(_ login: Login, at now: Date) -> NewNotification {
         NewNotification(
             subject: login.subject, kind: .login, dedupKey: login.dedupKey,
             text: .login(means: login.means, at: login.at ?? now, origin: login.origin))
     }
 
     /// The audit row of a sign-in's notice to `keys` keys.
-    private static func loginAudit(_ login: Login, keys: Int, origin: CallOrigin) -> NoticeAudit {
+    static func loginAudit(_ login: Login, keys: Int, origin: CallOrigin) -> NoticeAudit {
         NoticeAudit(action: "login_notice", detail: "means: \(login.means), keys: \(keys)", origin: origin)
     }
 
