@@ -27,7 +27,7 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         self.store = store
         self.signIns = BatchQueue(
             batchLimit: configuration.signInBatchLimit, lanes: configuration.signInBatchLanes
-        ) { batch in await store.recordUses(batch) }
+        ) { batch in await store.recordUses(batch, logger: logger) }
         self.logger = logger
     }
 

@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Logging
 internal import MKMessages
 internal import MKPostgres
 internal import MKServiceRuntime
@@ -38,8 +39,10 @@ extension RegistryStore {
     /// The statements run sorted by subject (arrival order within one), so batches running at once
     /// lock subjects in one order. When the batch fails (a deadlock with another transaction, a
     /// lost connection, a sign-in the server rejects), each sign-in is recorded on its own, so one
-    /// that fails fails alone.
-    func recordUses(_ batch: [(signIn: SignIn, origin: CallOrigin)]) async -> [Result<Bool, any Error>] {
+    /// that fails fails alone; `logger` tells why the batch failed.
+    func recordUses(
+        _ batch: [(signIn: SignIn, origin: CallOrigin)], logger: Logger
+    ) async -> [Result<Bool, any Error>] {
         if batch.count > 1 {
             let now = clock.now()
             let order = batch.indices.sorted { (batch[$0].signIn.subject, $0) < (batch[$1].signIn.subject, $1) }
@@ -60,7 +63,9 @@ extension RegistryStore {
                 }
                 return recorded.map { .success($0) }
             } catch {
-                // Falls through to recording each on its own.
+                logger.warning(
+                    "sign-in batch failed; recording each sign-in on its own",
+                    metadata: ["sign-ins": "\(batch.count)", "error": "\(error)"])
             }
         }
         var results: [Result<Bool, any Error>] = []

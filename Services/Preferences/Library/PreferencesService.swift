@@ -25,7 +25,7 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         let store = PreferencesStore(client: client, clock: clock, configuration: configuration)
         self.store = store
         self.logins = BatchQueue(batchLimit: configuration.loginBatchLimit, lanes: configuration.loginBatchLanes) {
-            batch in await store.notifyLogins(batch)
+            batch in await store.notifyLogins(batch, logger: logger)
         }
         self.logger = logger
     }

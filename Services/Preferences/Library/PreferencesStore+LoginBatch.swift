@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Logging
 internal import MKMessages
 internal import MKPostgres
 internal import MKServiceRuntime
@@ -17,8 +18,11 @@ extension PreferencesStore {
     ///
     /// Citizens are locked sorted by subject (arrival order within one), so batches running at once
     /// lock them in one order; a dedup key repeated within the batch answers its first's count.
-    /// When the batch fails, each sign-in is notified on its own, so one that fails fails alone.
-    func notifyLogins(_ batch: [(login: Login, origin: CallOrigin)]) async -> [Result<Int, any Error>] {
+    /// When the batch fails, each sign-in is notified on its own, so one that fails fails alone;
+    /// `logger` tells why the batch failed.
+    func notifyLogins(
+        _ batch: [(login: Login, origin: CallOrigin)], logger: Logger
+    ) async -> [Result<Int, any Error>] {
         if batch.count > 1 {
             let now = clock.now()
             let order = batch.indices.sorted { (batch[$0].login.subject, $0) < (batch[$1].login.subject, $1) }
@@ -63,7 +67,9 @@ extension PreferencesStore {
                 }
                 return counts.map { .success($0) }
             } catch {
-                // Falls through to notifying each on its own.
+                logger.warning(
+                    "sign-in notice batch failed; notifying each sign-in on its own",
+                    metadata: ["sign-ins": "\(batch.count)", "error": "\(error)"])
             }
         }
         var results: [Result<Int, any Error>] = []
