@@ -71,6 +71,23 @@ public final class BatchQueue<Item: Sendable, Answer: Sendable>: Sendable {
         }
     }
 
+    /// Answers each of `items` by running `body` on it alone, in order: how a batch that failed as
+    /// a whole answers its items, so one that fails fails alone.
+    public static func answerEach(
+        _ items: [Item], _ body: (Item) async throws -> Answer
+    ) async -> [Result<Answer, any Error>] {
+        var answers: [Result<Answer, any Error>] = []
+        answers.reserveCapacity(items.count)
+        for item in items {
+            do {
+                answers.append(.success(try await body(item)))
+            } catch {
+                answers.append(.failure(error))
+            }
+        }
+        return answers
+    }
+
     /// Processes batches until the queue is empty.
     private func startLane() {
         Task {

@@ -1,4 +1,5 @@
 import MKServiceRuntime
+import MKTestSupport
 import Synchronization
 import Testing
 
@@ -7,11 +8,11 @@ import Testing
 @Suite("Batch queue")
 struct BatchQueueTests {
     @Test func callersQueuedDuringABatchGoTogetherAndEachGetsItsAnswer() async throws {
-        let gate = Gate()
+        let gate = Gate(open: false)
         let batches = Mutex<[[Int]]>([])
         let queue = BatchQueue<Int, Int>(batchLimit: 64, lanes: 1) { items in
             batches.withLock { $0.append(items) }
-            if items == [0] { await gate.wait() }
+            if items == [0] { await gate.pass() }
             return items.map { $0 % 7 == 3 ? .failure(Refused(item: $0)) : .success($0 * 2) }
         }
         let first = Task { try await queue.submit(0) }
@@ -35,11 +36,11 @@ struct BatchQueueTests {
     }
 
     @Test func aCallerCancelledWhileQueuedIsNeverProcessed() async throws {
-        let gate = Gate()
+        let gate = Gate(open: false)
         let processed = Mutex<[Int]>([])
         let queue = BatchQueue<Int, Int>(batchLimit: 64, lanes: 1) { items in
             processed.withLock { $0 += items }
-            if items == [0] { await gate.wait() }
+            if items == [0] { await gate.pass() }
             return items.map { .success($0) }
         }
         let first = Task { try await queue.submit(0) }
@@ -62,31 +63,6 @@ struct BatchQueueTests {
 
     struct Refused: Error, Equatable {
         var item: Int
-    }
-
-    /// Holds the first batch until the test opens it.
-    final class Gate: Sendable {
-        private let state = Mutex<(open: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
-
-        func wait() async {
-            await withCheckedContinuation { continuation in
-                let resumeNow = state.withLock { state in
-                    if state.open { return true }
-                    state.waiting.append(continuation)
-                    return false
-                }
-                if resumeNow { continuation.resume() }
-            }
-        }
-
-        func open() {
-            let waiting = state.withLock { state in
-                state.open = true
-                defer { state.waiting = [] }
-                return state.waiting
-            }
-            for continuation in waiting { continuation.resume() }
-        }
     }
 }
 

@@ -33,8 +33,8 @@ extension RegistryStore {
     }
 
     /// Records a batch of sign-ins, answering each as ``recordUse(_:origin:)`` would, in one
-    /// transaction of four round trips: `BEGIN`, one pipeline of their statements, the outbox's two
-    /// (for the new ones), `COMMIT`.
+    /// transaction of five round trips: `BEGIN`, one pipeline of their statements, the outbox's two
+    /// (for the new ones: their sequence numbers, then a pipeline of their rows), `COMMIT`.
     ///
     /// The statements run sorted by subject (arrival order within one), so batches running at once
     /// lock subjects in one order. When the batch fails (a deadlock with another transaction, a
@@ -68,15 +68,7 @@ extension RegistryStore {
                     metadata: ["sign-ins": "\(batch.count)", "error": "\(error)"])
             }
         }
-        var results: [Result<Bool, any Error>] = []
-        for (signIn, origin) in batch {
-            do {
-                results.append(.success(try await recordUse(signIn, origin: origin)))
-            } catch {
-                results.append(.failure(error))
-            }
-        }
-        return results
+        return await BatchQueue.answerEach(batch) { try await recordUse($0.signIn, origin: $0.origin) }
     }
 
     /// The SignedIn event of a recorded sign-in; `device` is the key its history entry names.

@@ -72,15 +72,7 @@ extension PreferencesStore {
                     metadata: ["sign-ins": "\(batch.count)", "error": "\(error)"])
             }
         }
-        var results: [Result<Int, any Error>] = []
-        for (login, origin) in batch {
-            do {
-                results.append(.success(try await notifyLogin(login, origin: origin)))
-            } catch {
-                results.append(.failure(error))
-            }
-        }
-        return results
+        return await BatchQueue.answerEach(batch) { try await notifyLogin($0.login, origin: $0.origin) }
     }
 
     /// One statement writing the notices of a batch: each notification, one inbox row per key
