@@ -20,7 +20,9 @@ public enum Outbox {
 
     /// Writes `events` to the outbox as ``append(_:on:)`` writes each, in their order, in two round
     /// trips: one draws their sequence numbers, one pipeline inserts them.
-    public static nonisolated(nonsending) func append(_ events: [Mk_Events_V1_Event], on connection: PostgresConnection) async throws {
+    public static nonisolated(nonsending) func append(
+        _ events: [Mk_Events_V1_Event], on connection: PostgresConnection
+    ) async throws {
         guard !events.isEmpty else { return }
         let sequences = try await connection.query(
             "SELECT nextval('outbox_sequence') FROM generate_series(1, \(Int64(events.count)))"

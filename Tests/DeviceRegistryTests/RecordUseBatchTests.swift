@@ -47,7 +47,8 @@ struct RecordUseBatchTests {
             #expect(rows.0 == 40)
             // Fewer transactions than sign-ins: they were recorded together.
             #expect(rows.1 < 40)
-            let events = try await fixture.outboxEvents().filter { subjects.contains($0.subject) }.compactMap(\.signedIn)
+            let events = try await fixture.outboxEvents()
+                .filter { subjects.contains($0.subject) }.compactMap(\.signedIn)
             #expect(events.count == 40)
             #expect(events.filter { $0.deviceId == device.deviceId }.count == 2)
             let counts = try await fixture.database.query(

@@ -47,7 +47,8 @@ struct LoginBatchTests {
                 """
                 SELECT delivery.device_id::text, count(*) FROM delivery
                 JOIN notification ON notification.id = delivery.notification_id
-                WHERE notification.subject = ANY(\(subjects)) AND notification.kind = \(Mk_Preferences_V1_InboxKind.login.rawValue)
+                WHERE notification.subject = ANY(\(subjects))
+                  AND notification.kind = \(Mk_Preferences_V1_InboxKind.login.rawValue)
                   AND delivery.state = 'sent'
                 GROUP BY delivery.device_id
                 """
@@ -106,7 +107,8 @@ struct LoginBatchTests {
                              (SELECT string_agg(concat_ws(':', audit.at, audit.action, audit.detail, audit.caller), ', ')
                               FROM audit WHERE audit.subject = notification.subject AND audit.action = 'login_notice'))
             FROM notification
-            WHERE notification.subject = \(subject) AND notification.kind = \(Mk_Preferences_V1_InboxKind.login.rawValue)
+            WHERE notification.subject = \(subject)
+              AND notification.kind = \(Mk_Preferences_V1_InboxKind.login.rawValue)
             """
         ).decode(String.self)
     }
@@ -131,7 +133,9 @@ struct LoginBatchTests {
                 subjects.enumerated().map { index, subject in
                     var request = Self.login(subject, eventID: "event-\(index)")
                     if index == 6 { request.means = "BANK_IDENTITY" }
-                    return Task { try await fixture.preferences.notifyLogin(request, options: RPCCallOptions()).devices }
+                    return Task {
+                        try await fixture.preferences.notifyLogin(request, options: RPCCallOptions()).devices
+                    }
                 }
             }
             for (index, answer) in answers.enumerated() {

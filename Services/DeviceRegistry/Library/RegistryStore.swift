@@ -66,7 +66,9 @@ struct RegistryStore: Sendable {
     }
 
     /// Writes `events` to the outbox in the current transaction, in their order.
-    nonisolated(nonsending) func publish(_ events: [Mk_Events_V1_Event], on connection: PostgresConnection) async throws {
+    nonisolated(nonsending) func publish(
+        _ events: [Mk_Events_V1_Event], on connection: PostgresConnection
+    ) async throws {
         try await Outbox.append(events, on: connection)
     }
 
