@@ -46,3 +46,15 @@ extension Int64: PostgresArrayElement {
         try PostgresArrayFormat.decode(from: cell, accepting: [.int8Array], elementType: .int8)
     }
 }
+
+extension Bool: PostgresArrayElement {
+    public static var postgresArrayDataType: PostgresDataType { .boolArray }
+
+    public static func postgresBinaryValue(of elements: [Bool]) throws(PostgresError) -> [UInt8] {
+        try PostgresArrayFormat.encode(elements, elementType: .bool)
+    }
+
+    public static func decodeArray(from cell: PostgresCell) throws(PostgresError) -> [Bool] {
+        try PostgresArrayFormat.decode(from: cell, accepting: [.boolArray], elementType: .bool)
+    }
+}

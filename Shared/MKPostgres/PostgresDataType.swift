@@ -40,6 +40,8 @@ public struct PostgresDataType: RawRepresentable, Hashable, Sendable, CustomStri
     public static let timestamptz = PostgresDataType(rawValue: 1184)
     /// `uuid` (OID 2950).
     public static let uuid = PostgresDataType(rawValue: 2950)
+    /// `boolArray` (OID 1000).
+    public static let boolArray = PostgresDataType(rawValue: 1000)
     /// `int8Array` (OID 1016).
     public static let int8Array = PostgresDataType(rawValue: 1016)
     /// `textArray` (OID 1009).
@@ -64,6 +66,7 @@ public struct PostgresDataType: RawRepresentable, Hashable, Sendable, CustomStri
         case .timestamp: "timestamp"
         case .timestamptz: "timestamptz"
         case .uuid: "uuid"
+        case .boolArray: "bool[]"
         case .int8Array: "int8[]"
         case .textArray: "text[]"
         case .uuidArray: "uuid[]"

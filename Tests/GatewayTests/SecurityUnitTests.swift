@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import JWTKit
+import MKServiceRuntime
 import Testing
 
 @testable import Gateway

@@ -58,6 +58,10 @@ struct ParameterRoundTripTests {
                 #expect(row.13 == [id, id])
                 #expect(row.14 == [.min, 0, .max])
                 #expect(row.15 == [])
+                let flags = try await client.query("SELECT \([true, false, true]), \([Bool]())")
+                    .single(([Bool], [Bool]).self)
+                #expect(flags.0 == [true, false, true])
+                #expect(flags.1 == [])
             }
         }
     }

@@ -4,11 +4,10 @@ import MKMessages
 import MKPostgres
 import MKRPC
 import MKTestSupport
-import Synchronization
 import Testing
 
 /// Concurrent `NotifyLogin` calls are notified together, each answered as if it ran alone. Each
-/// test holds a citizen's row lock while two of their sign-ins occupy both batch lanes, so the
+/// test holds a citizen's row lock while a sign-in of theirs occupies the batch lane, so the
 /// sign-ins started meanwhile queue and go together once the lock is released.
 @Suite("Sign-in notices in batches")
 struct LoginBatchTests {
@@ -158,31 +157,14 @@ struct LoginBatchTests {
             subject: subject, means: "EOP", atUnixMicros: 1_760_000_000_000_000, origin: "Praha", eventId: eventID)
     }
 
-    /// Starts the calls `start` returns while both batch lanes wait for a held citizen lock.
+    /// Starts the calls `start` returns while the sign-in batch lane waits for a held citizen lock.
     static func whileLanesAreBusy<T>(
         _ fixture: PreferencesFixture, _ start: () -> [Task<T, any Error>]
     ) async throws -> [Task<T, any Error>] {
-        let blocker = PreferencesFixture.newSubject()
-        let counter = Counter()
-        let blockedCall: @Sendable () async throws -> Void = {
-            let request = Self.login(blocker, eventID: "blocker-\(counter.next())")
-            _ = try await fixture.preferences.notifyLogin(request, options: RPCCallOptions())
-        }
-        try await blockedCall()
-        return try await TestDatabase.whileBatchLanesAreBusy(
-            fixture.database, lock: "SELECT 1 FROM citizen WHERE subject = \(blocker) FOR UPDATE",
-            blockedCall: blockedCall, start)
-    }
-
-    /// Numbers the blocking sign-ins, so none is a repeat of another.
-    final class Counter: Sendable {
-        private let value = Mutex(0)
-
-        func next() -> Int {
-            value.withLock { value in
-                value += 1
-                return value
-            }
-        }
+        try await fixture.whileBatchLanesAreBusy(
+            blockedCall: { subject, number in
+                _ = try await fixture.preferences.notifyLogin(
+                    Self.login(subject, eventID: "blocker-\(number)"), options: RPCCallOptions())
+            }, start)
     }
 }

@@ -13,6 +13,9 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
     let store: PreferencesStore
     /// Concurrent `NotifyLogin` calls, notified together (``PreferencesStore/notifyLogins(_:)``).
     private let logins: BatchQueue<(login: PreferencesStore.Login, origin: CallOrigin), Int>
+    /// Concurrent `SendInformative` calls, accepted together (``PreferencesStore/sendInformatives(_:logger:)``).
+    private let informatives:
+        BatchQueue<(informative: PreferencesStore.Informative, origin: CallOrigin), PreferencesStore.AcceptedInformative>
     private let logger: Logger
 
     /// Creates the service over `client`, whose connections use the service's schema.
@@ -27,6 +30,9 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         self.logins = BatchQueue(batchLimit: configuration.loginBatchLimit, lanes: configuration.loginBatchLanes) {
             batch in await store.notifyLogins(batch, logger: logger)
         }
+        self.informatives = BatchQueue(
+            batchLimit: configuration.informativeBatchLimit, lanes: configuration.informativeBatchLanes
+        ) { batch in await store.sendInformatives(batch, logger: logger) }
         self.logger = logger
     }
 
@@ -141,7 +147,7 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
                 body: try Validation.text(request.body, field: "body", minimum: 1, maximum: 4000, multiline: true),
                 idempotencyKey: try RequestValidation.identifier(
                     request.idempotencyKey, field: "idempotency_key", maximum: 128))
-            let accepted = try await store.sendInformative(informative, origin: CallOrigin(context))
+            let accepted = try await informatives.submit((informative, CallOrigin(context)))
             return Mk_Preferences_V1_SendInformativeResponse(
                 notificationId: accepted.id.lowercaseText, channels: accepted.channels)
         }

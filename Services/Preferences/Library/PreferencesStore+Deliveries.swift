@@ -12,31 +12,44 @@ extension PreferencesStore {
         var origin: CallOrigin
     }
 
-    /// The delivery rows of a new notification as the columns of one multi-row insert: contact
+    /// The delivery rows of new notifications as the columns of one multi-row insert: contact
     /// rows (waiting for the worker) and key rows (in the key's inbox at once), each with its
-    /// position among the targets.
+    /// notification and its position among that notification's targets.
     struct DeliveryRows: Sendable, Equatable {
         var contactIDs: [UUID] = []
+        var contactNotifications: [UUID] = []
         var contactPositions: [Int64] = []
         var contactChannels: [Int64] = []
-        /// Positions of contact rows of a citizen without that contact.
-        var noAddressPositions: [Int64] = []
+        /// Whether the citizen lacks the contact of the row (processed, never sent).
+        var contactNoAddress: [Bool] = []
         var keyIDs: [UUID] = []
+        var keyNotifications: [UUID] = []
         var keyPositions: [Int64] = []
         var keys: [UUID] = []
 
-        init(_ targets: [Target]) {
+        /// No rows yet.
+        init() {}
+
+        /// The rows of `notification` going to `targets`.
+        init(_ targets: [Target], of notification: UUID) {
+            append(targets, of: notification)
+        }
+
+        /// Adds the rows of `notification` going to `targets`.
+        mutating func append(_ targets: [Target], of notification: UUID) {
             for (index, target) in targets.enumerated() {
                 let position = Int64(index)
                 switch target {
                 case .email(let missing), .sms(let missing):
                     let channel: Mk_Preferences_V1_ChannelKind = if case .email = target { .email } else { .sms }
                     contactIDs.append(UUID())
+                    contactNotifications.append(notification)
                     contactPositions.append(position)
                     contactChannels.append(Int64(channel.rawValue))
-                    if missing { noAddressPositions.append(position) }
+                    contactNoAddress.append(missing)
                 case .device(let id):
                     keyIDs.append(UUID())
+                    keyNotifications.append(notification)
                     keyPositions.append(position)
                     keys.append(id)
                 }
@@ -55,7 +68,7 @@ extension PreferencesStore {
         _ notification: NewNotification, targets: [Target], at now: Date, audit: NoticeAudit? = nil,
         quota: QuotaCharge? = nil, on connection: PostgresConnection
     ) async throws {
-        let rows = DeliveryRows(targets)
+        let rows = DeliveryRows(targets, of: notification.id)
         let used = try await connection.query(
             Self.insertQuery(notification, rows: rows, at: now, audit: audit, quota: quota)
         ).single(Int64?.self)
@@ -82,10 +95,10 @@ extension PreferencesStore {
                 RETURNING id
             ), contact AS (
                 INSERT INTO delivery (id, notification_id, position, channel, no_address, state, next_attempt_at)
-                SELECT target.id, notice.id, target.position, target.channel,
-                       target.position = ANY(\(rows.noAddressPositions)), 'pending', \(now)
-                FROM notice, unnest(\(rows.contactIDs), \(rows.contactPositions), \(rows.contactChannels))
-                    AS target (id, position, channel)
+                SELECT target.id, notice.id, target.position, target.channel, target.no_address, 'pending', \(now)
+                FROM notice, unnest(\(rows.contactIDs), \(rows.contactPositions), \(rows.contactChannels),
+                                    \(rows.contactNoAddress))
+                    AS target (id, position, channel, no_address)
             ), inbox AS (
                 INSERT INTO delivery (id, notification_id, position, channel, device_id, state, next_attempt_at, sent_at)
                 SELECT target.id, notice.id, target.position, \(Mk_Preferences_V1_ChannelKind.device.rawValue),

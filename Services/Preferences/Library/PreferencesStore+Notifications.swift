@@ -37,11 +37,13 @@ extension PreferencesStore {
         var dedupKey: String?
     }
 
+    /// What the sender of an accepted informative notification gets: its id and its channels.
+    typealias AcceptedInformative = (id: UUID, channels: [Mk_Preferences_V1_ChannelStatus])
+
     /// Accepts an informative notification: the same key and content answer the first answer,
     /// the same key with other content is ALREADY_EXISTS, a full hourly quota RESOURCE_EXHAUSTED.
-    func sendInformative(_ request: Informative, origin: CallOrigin) async throws
-        -> (id: UUID, channels: [Mk_Preferences_V1_ChannelStatus])
-    {
+    /// ``sendInformatives(_:logger:)`` accepts concurrent ones together.
+    func sendInformative(_ request: Informative, origin: CallOrigin) async throws -> AcceptedInformative {
         do {
             return try await sendInformativeOnce(request, origin: origin)
         } catch let error as PostgresTransactionError {
@@ -51,9 +53,7 @@ extension PreferencesStore {
         }
     }
 
-    private func sendInformativeOnce(_ request: Informative, origin: CallOrigin) async throws
-        -> (id: UUID, channels: [Mk_Preferences_V1_ChannelStatus])
-    {
+    private func sendInformativeOnce(_ request: Informative, origin: CallOrigin) async throws -> AcceptedInformative {
         let now = clock.now()
         let hash = request.contentHash
         return try await client.withTransaction { connection in
@@ -62,21 +62,7 @@ extension PreferencesStore {
             // slot's count (the first half of the quota check; see checkQuota(used:)).
             let charge = quotaCharge(at: now)
             let (existingID, storedHash, keys) = try await connection.query(
-                """
-                WITH existing AS (
-                    SELECT id, content_hash FROM notification
-                    WHERE authority_id = \(request.authorityID) AND idempotency_key = \(request.idempotencyKey)
-                ), charged AS (
-                    INSERT INTO authority_quota (authority_id, window_start, slot, used)
-                    SELECT \(request.authorityID), \(charge.window), \(charge.slot), 1
-                    WHERE NOT EXISTS (SELECT FROM existing)
-                    ON CONFLICT (authority_id, window_start, slot) DO UPDATE SET used = authority_quota.used + 1
-                )
-                SELECT existing.id, existing.content_hash,
-                       ARRAY(SELECT device_id FROM device_setting WHERE subject = \(request.subject) AND informative
-                             ORDER BY paired_at, device_id)
-                FROM (VALUES (true)) AS one LEFT JOIN existing ON true
-                """
+                Self.informativeLookupQuery(request, charge: charge)
             ).single((UUID?, [UInt8]?, [UUID]).self)
             if let existingID {
                 guard storedHash == hash else {
@@ -87,21 +73,59 @@ extension PreferencesStore {
                 }
                 return (existingID, try await senderStatuses(of: existingID, on: connection))
             }
-            var targets: [Target] = []
-            if citizen.emailInformative { targets.append(.email(noAddress: citizen.email.isEmpty)) }
-            if citizen.smsInformative { targets.append(.sms(noAddress: citizen.phone.isEmpty)) }
-            targets += keys.map { .device($0) }
-            let notification = NewNotification(
-                subject: request.subject, kind: .informative, authorityID: request.authorityID,
-                authorityName: request.authorityName, idempotencyKey: request.idempotencyKey, contentHash: hash,
-                text: .informative(authority: request.authorityName, title: request.title, body: request.body))
-            let audit = NoticeAudit(
-                action: "informative_accepted",
-                detail: "notification: \(notification.id.lowercaseText), authority: \(request.authorityID)",
-                origin: origin)
-            try await insert(notification, targets: targets, at: now, audit: audit, quota: charge, on: connection)
+            let targets = Self.informativeTargets(of: citizen, keys: keys)
+            let notification = Self.informativeNotice(request, contentHash: hash)
+            try await insert(
+                notification, targets: targets, at: now, audit: Self.informativeAudit(notification, origin: origin),
+                quota: charge, on: connection)
             return (notification.id, Self.newSenderStatuses(of: targets))
         }
+    }
+
+    /// Reads the notification stored before under the request's idempotency key (its id and
+    /// content hash, NULL when none) and the citizen's keys taking informative notifications.
+    /// With `charge`, and only when the key is new, it also counts the notification in the
+    /// charge's quota slot.
+    static func informativeLookupQuery(_ request: Informative, charge: QuotaCharge?) -> PostgresQuery {
+        """
+        WITH existing AS (
+            SELECT id, content_hash FROM notification
+            WHERE authority_id = \(request.authorityID) AND idempotency_key = \(request.idempotencyKey)
+        ), charged AS (
+            INSERT INTO authority_quota (authority_id, window_start, slot, used)
+            SELECT \(request.authorityID), \(charge?.window), \(charge?.slot), 1
+            WHERE NOT EXISTS (SELECT FROM existing) AND \(charge?.slot)::smallint IS NOT NULL
+            ON CONFLICT (authority_id, window_start, slot) DO UPDATE SET used = authority_quota.used + 1
+        )
+        SELECT existing.id, existing.content_hash,
+               ARRAY(SELECT device_id FROM device_setting WHERE subject = \(request.subject) AND informative
+                     ORDER BY paired_at, device_id)
+        FROM (VALUES (true)) AS one LEFT JOIN existing ON true
+        """
+    }
+
+    /// Where an informative notification to `citizen` goes: the contacts they chose, then `keys`.
+    static func informativeTargets(of citizen: Citizen, keys: [UUID]) -> [Target] {
+        var targets: [Target] = []
+        if citizen.emailInformative { targets.append(.email(noAddress: citizen.email.isEmpty)) }
+        if citizen.smsInformative { targets.append(.sms(noAddress: citizen.phone.isEmpty)) }
+        return targets + keys.map { .device($0) }
+    }
+
+    /// The notification of an informative request whose content hashes to `contentHash`.
+    static func informativeNotice(_ request: Informative, contentHash: [UInt8]) -> NewNotification {
+        NewNotification(
+            subject: request.subject, kind: .informative, authorityID: request.authorityID,
+            authorityName: request.authorityName, idempotencyKey: request.idempotencyKey, contentHash: contentHash,
+            text: .informative(authority: request.authorityName, title: request.title, body: request.body))
+    }
+
+    /// The audit row of an accepted informative notification.
+    static func informativeAudit(_ notification: NewNotification, origin: CallOrigin) -> NoticeAudit {
+        NoticeAudit(
+            action: "informative_accepted",
+            detail: "notification: \(notification.id.lowercaseText), authority: \(notification.authorityID ?? "")",
+            origin: origin)
     }
 
     /// The channels of `authorityID`'s notification `id`; NOT_FOUND for another authority's.

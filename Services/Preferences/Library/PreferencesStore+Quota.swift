@@ -11,9 +11,12 @@ extension PreferencesStore {
 
     /// A charge for a notification accepted at `now`, in a slot drawn at random.
     func quotaCharge(at now: Date) -> QuotaCharge {
-        QuotaCharge(
-            window: Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 3600).rounded(.down) * 3600),
-            slot: Int16.random(in: 0..<Int16(configuration.authorityQuotaSlots)))
+        QuotaCharge(window: Self.quotaWindow(at: now), slot: Int16.random(in: 0..<Int16(configuration.authorityQuotaSlots)))
+    }
+
+    /// The start of the clock hour holding `now`: the quota window `now` is counted in.
+    static func quotaWindow(at now: Date) -> Date {
+        Date(timeIntervalSince1970: (now.timeIntervalSince1970 / 3600).rounded(.down) * 3600)
     }
 
     /// The second half of counting one informative notification against its authority's hourly
@@ -33,7 +36,9 @@ extension PreferencesStore {
     /// after another, each holding the slot's lock until its commit). Hence concurrent callers
     /// overshoot the quota by at most `authorityQuotaSlots − 1` and never by more than the calls in
     /// flight at once, and sequential calls stop exactly at the quota. A refusal is never
-    /// spurious: it only counts committed notifications and its own.
+    /// spurious: it only counts committed notifications and its own. A batch
+    /// (``sendInformatives(_:logger:)``) keeps the bound by bumping a slot of its own for each of
+    /// its notifications of an authority and reading the sum after all its bumps.
     func checkQuota(used: Int64) throws {
         guard used <= Int64(configuration.authorityQuotaPerHour) else {
             throw RPCError(

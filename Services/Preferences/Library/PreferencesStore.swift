@@ -48,9 +48,7 @@ struct PreferencesStore: Sendable {
     nonisolated(nonsending) func lockCitizen(_ subject: String, at now: Date, on connection: PostgresConnection)
         async throws -> Citizen
     {
-        let row = try await connection.query(Self.lockCitizenQuery(subject, at: now))
-            .single((String, String, Bool, Bool, Int64).self)
-        return Citizen(email: row.0, phone: row.1, emailInformative: row.2, smsInformative: row.3, version: row.4)
+        try Self.citizen(try await connection.query(Self.lockCitizenQuery(subject, at: now)))
     }
 
     /// The statement of ``lockCitizen(_:at:on:)``.
@@ -60,6 +58,12 @@ struct PreferencesStore: Sendable {
         ON CONFLICT (subject) DO UPDATE SET subject = EXCLUDED.subject
         RETURNING email, phone, email_informative, sms_informative, version
         """
+    }
+
+    /// Decodes the row of ``lockCitizenQuery(_:at:)``.
+    static func citizen(_ rows: PostgresRows) throws -> Citizen {
+        let row = try rows.single((String, String, Bool, Bool, Int64).self)
+        return Citizen(email: row.0, phone: row.1, emailInformative: row.2, smsInformative: row.3, version: row.4)
     }
 
     /// Increases the citizen's grid version (a key came or went, contacts changed).
@@ -127,9 +131,17 @@ struct PreferencesStore: Sendable {
     nonisolated(nonsending) func senderStatuses(of notification: UUID, on connection: PostgresConnection)
         async throws -> [Mk_Preferences_V1_ChannelStatus]
     {
-        let rows = try await connection.query(
-            "SELECT channel, state FROM delivery WHERE notification_id = \(notification) ORDER BY position")
-        return try rows.decode((Int32, String).self).map { channelValue, state in
+        try Self.senderStatuses(try await connection.query(Self.senderStatusesQuery(of: notification)))
+    }
+
+    /// The statement of ``senderStatuses(of:on:)``.
+    static func senderStatusesQuery(of notification: UUID) -> PostgresQuery {
+        "SELECT channel, state FROM delivery WHERE notification_id = \(notification) ORDER BY position"
+    }
+
+    /// Decodes the rows of ``senderStatusesQuery(of:)`` as the sender may see them.
+    static func senderStatuses(_ rows: PostgresRows) throws -> [Mk_Preferences_V1_ChannelStatus] {
+        try rows.decode((Int32, String).self).map { channelValue, state in
             let channel = Mk_Preferences_V1_ChannelKind(rawValue: channelValue)
             let visible: Mk_Preferences_V1_DeliveryState
             if state == "pending" {

@@ -1,5 +1,6 @@
 internal import Crypto
 internal import Foundation
+internal import MKServiceRuntime
 
 /// Checks HTTP Basic credentials (`id:secret`) of offices, authorities and the identity provider
 /// against the hashed secrets of `CALLER_CREDENTIALS_FILE`:

@@ -1,5 +1,6 @@
 internal import Crypto
 internal import Foundation
+internal import MKServiceRuntime
 
 /// The bytes a mobile key signs for an API request (P-256 ECDSA SHA-256), checked by the Device
 /// Registry: `"mk-request-v1\n" METHOD "\n" PATH?QUERY "\n" SIGNED_AT_MICROS "\n" hex(SHA-256(body))`.

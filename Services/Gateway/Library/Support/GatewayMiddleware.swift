@@ -3,6 +3,7 @@ internal import HTTPTypes
 internal import Hummingbird
 internal import Logging
 internal import MKRPC
+internal import MKServiceRuntime
 
 /// Wraps every request: gives it a correlation id, resolves the client's address, opens the
 /// session cookie and checks it was not signed out, binds the request's deadline and trace id for
