@@ -98,11 +98,9 @@ class SystemBench:
         progress("starting the system (launcher: roles, migrations, four processes)…")
         system.prepare()
         launcher.start_peers(system, data / "mail", data / "sms")
-        # The SMTP and SMS peers stand in for services that run on other machines. At the lowest
-        # priority they take only the CPU the system leaves idle; at the default one the Python
-        # peers took 38 % of the two cores during the fan-out, and the row measured them.
-        # Every thread of theirs (the SMTP peer serves from a thread of its own); threads they
-        # start later inherit the priority.
+        # The SMTP and SMS peers stand in for services that run on other machines: at the lowest
+        # priority they take only CPU the system leaves idle. Every thread of theirs (the SMTP
+        # peer serves from a thread of its own); threads they start later inherit the priority.
         for name in ("smtp-sink", "sms-sink"):
             if name in system.processes:
                 for thread in Path(f"/proc/{system.processes[name].pid}/task").iterdir():
