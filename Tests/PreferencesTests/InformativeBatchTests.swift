@@ -222,7 +222,9 @@ struct InformativeBatchTests {
                     unsafeSQL: """
                         CREATE FUNCTION refuse_authority() RETURNS trigger LANGUAGE plpgsql AS $$
                         BEGIN
-                            IF NEW.detail LIKE '%authority: refused' THEN RAISE EXCEPTION 'refused for the test'; END IF;
+                            IF NEW.detail LIKE '%authority: refused' THEN
+                                RAISE EXCEPTION 'refused for the test';
+                            END IF;
                             RETURN NEW;
                         END $$;
                         CREATE TRIGGER refuse_authority BEFORE INSERT ON audit

@@ -14,8 +14,9 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
     /// Concurrent `NotifyLogin` calls, notified together (``PreferencesStore/notifyLogins(_:)``).
     private let logins: BatchQueue<(login: PreferencesStore.Login, origin: CallOrigin), Int>
     /// Concurrent `SendInformative` calls, accepted together (``PreferencesStore/sendInformatives(_:logger:)``).
-    private let informatives:
-        BatchQueue<(informative: PreferencesStore.Informative, origin: CallOrigin), PreferencesStore.AcceptedInformative>
+    private let informatives: BatchQueue<
+        (informative: PreferencesStore.Informative, origin: CallOrigin), PreferencesStore.AcceptedInformative
+    >
     private let logger: Logger
 
     /// Creates the service over `client`, whose connections use the service's schema.

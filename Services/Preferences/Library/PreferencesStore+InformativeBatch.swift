@@ -9,6 +9,9 @@ extension PreferencesStore {
     /// not decide itself, because the answer depends on the order the calls would run in alone.
     private struct SendOneByOne: Error, CustomStringConvertible {
         var description: String
+
+        /// A key was used before, or earlier in the part, for other content.
+        static let keyReused = SendOneByOne(description: "an idempotency key was reused for other content")
     }
 
     /// Sends a batch of informative notifications, answering each as
@@ -23,8 +26,8 @@ extension PreferencesStore {
     ) async -> [Result<AcceptedInformative, any Error>] {
         var answers = [Result<AcceptedInformative, any Error>](
             repeating: .failure(BatchQueueError.unanswered), count: batch.count)
-        let parts = Self.quotaParts(of: batch.map(\.informative.authorityID), slots: configuration.authorityQuotaSlots)
-        for part in parts {
+        let authorities = batch.map(\.informative.authorityID)
+        for part in Self.quotaParts(of: authorities, slots: configuration.authorityQuotaSlots) {
             let items = part.map { batch[$0] }
             let results = await send(items, logger: logger)
             for (index, result) in zip(part, results) { answers[index] = result }
@@ -102,15 +105,16 @@ extension PreferencesStore {
             for (position, index) in order.enumerated() {
                 let request = items[index].informative
                 let citizen = try Self.citizen(read[position * 2])
-                let (existingID, storedHash, keys) = try read[position * 2 + 1].single((UUID?, [UInt8]?, [UUID]).self)
+                let lookup = read[position * 2 + 1]
+                let (existingID, storedHash, keys) = try lookup.single((UUID?, [UInt8]?, [UUID]).self)
                 if let existingID {
-                    guard storedHash == hashes[index] else { throw SendOneByOne(description: "a key was reused") }
+                    guard storedHash == hashes[index] else { throw SendOneByOne.keyReused }
                     repeats.append((index, existingID))
                     continue
                 }
                 let key = [request.authorityID, request.idempotencyKey]
                 if let first = firstWithKey[key] {
-                    guard hashes[first] == hashes[index] else { throw SendOneByOne(description: "a key was reused") }
+                    guard hashes[first] == hashes[index] else { throw SendOneByOne.keyReused }
                     copies.append((index, first))
                     continue
                 }

@@ -25,14 +25,16 @@ extension PreferencesStore {
         // The arrays hold no NULLs: an absent value travels as '' and is turned back by nullif.
         return """
             WITH notice AS (
-                INSERT INTO notification (id, subject, kind, authority_id, authority_name, idempotency_key, content_hash,
-                                          dedup_key, title, body, sms_text, concerns_device_id, created_at)
+                INSERT INTO notification (id, subject, kind, authority_id, authority_name, idempotency_key,
+                                          content_hash, dedup_key, title, body, sms_text, concerns_device_id,
+                                          created_at)
                 SELECT notice.id, notice.subject, notice.kind, nullif(notice.authority_id, ''), notice.authority_name,
                        nullif(notice.idempotency_key, ''), decode(nullif(notice.content_hash, ''), 'hex'),
                        nullif(notice.dedup_key, ''), notice.title, notice.body, notice.sms_text,
                        nullif(notice.concerns_device_id, '')::uuid, \(now)
                 FROM unnest(\(notifications.map(\.id)), \(notifications.map(\.subject)),
-                            \(notifications.map { Int64($0.kind.rawValue) }), \(notifications.map { $0.authorityID ?? "" }),
+                            \(notifications.map { Int64($0.kind.rawValue) }),
+                            \(notifications.map { $0.authorityID ?? "" }),
                             \(notifications.map(\.authorityName)), \(notifications.map { $0.idempotencyKey ?? "" }),
                             \(notifications.map { $0.contentHash.map { Hex.encode($0) } ?? "" }),
                             \(notifications.map { $0.dedupKey ?? "" }), \(notifications.map(\.text.title)),
@@ -48,7 +50,8 @@ extension PreferencesStore {
                             \(rows.contactChannels), \(rows.contactNoAddress))
                     AS target (id, notification_id, position, channel, no_address)
             ), inbox AS (
-                INSERT INTO delivery (id, notification_id, position, channel, device_id, state, next_attempt_at, sent_at)
+                INSERT INTO delivery (id, notification_id, position, channel, device_id, state, next_attempt_at,
+                                      sent_at)
                 SELECT target.id, target.notification_id, target.position,
                        \(Mk_Preferences_V1_ChannelKind.device.rawValue), target.device_id, 'sent', \(now), \(now)
                 FROM unnest(\(rows.keyIDs), \(rows.keyNotifications), \(rows.keyPositions), \(rows.keys))

@@ -11,7 +11,8 @@ extension PreferencesStore {
 
     /// A charge for a notification accepted at `now`, in a slot drawn at random.
     func quotaCharge(at now: Date) -> QuotaCharge {
-        QuotaCharge(window: Self.quotaWindow(at: now), slot: Int16.random(in: 0..<Int16(configuration.authorityQuotaSlots)))
+        QuotaCharge(
+            window: Self.quotaWindow(at: now), slot: Int16.random(in: 0..<Int16(configuration.authorityQuotaSlots)))
     }
 
     /// The start of the clock hour holding `now`: the quota window `now` is counted in.
