@@ -97,62 +97,80 @@ extension PreferencesStore {
                 [Self.lockCitizenQuery(items[index].informative.subject, at: now),
                  Self.informativeLookupQuery(items[index].informative, charge: nil)]
             })
-            var answers = [AcceptedInformative?](repeating: nil, count: items.count)
-            var repeats: [(index: Int, existing: UUID)] = []
-            var copies: [(index: Int, first: Int)] = []
-            var firstWithKey: [[String]: Int] = [:]
-            var notices: [BatchNotice] = []
-            for (position, index) in order.enumerated() {
-                let request = items[index].informative
-                let citizen = try Self.citizen(read[position * 2])
-                let lookup = read[position * 2 + 1]
-                let (existingID, storedHash, keys) = try lookup.single((UUID?, [UInt8]?, [UUID]).self)
-                if let existingID {
-                    guard storedHash == hashes[index] else { throw SendOneByOne.keyReused }
-                    repeats.append((index, existingID))
-                    continue
-                }
-                let key = [request.authorityID, request.idempotencyKey]
-                if let first = firstWithKey[key] {
-                    guard hashes[first] == hashes[index] else { throw SendOneByOne.keyReused }
-                    copies.append((index, first))
-                    continue
-                }
-                firstWithKey[key] = index
-                let targets = Self.informativeTargets(of: citizen, keys: keys)
-                let notification = Self.informativeNotice(request, contentHash: hashes[index])
-                notices.append(BatchNotice(
-                    notification: notification, targets: targets,
-                    audit: Self.informativeAudit(notification, origin: items[index].origin)))
-                answers[index] = (notification.id, Self.newSenderStatuses(of: targets))
-            }
-            var writes = repeats.map { Self.senderStatusesQuery(of: $0.existing) }
-            let authorities = notices.compactMap(\.notification.authorityID)
-            if !notices.isEmpty {
+            var plan = try Self.plan(items, hashes: hashes, order: order, read: read)
+            var writes = plan.repeats.map { Self.senderStatusesQuery(of: $0.existing) }
+            let authorities = plan.notices.compactMap(\.notification.authorityID)
+            if !plan.notices.isEmpty {
                 // The quota's slot rows last: their locks, which other batches of the authority
                 // wait for, are then held for the two short statements and the commit only.
-                writes.append(Self.noticesQuery(notices, at: now))
+                writes.append(Self.noticesQuery(plan.notices, at: now))
                 writes.append(quotaChargesQuery(authorities, window: window))
                 writes.append(Self.quotaUsedQuery(Array(Set(authorities)), window: window))
             }
-            let woken = notices.flatMap(\.keys)
+            let woken = plan.notices.flatMap(\.keys)
             if configuration.pushEnabled, !woken.isEmpty { writes.append(Self.wakeupsQuery(for: woken, at: now)) }
             let results = try await connection.pipeline(writes)
-            for (position, repeated) in repeats.enumerated() {
-                answers[repeated.index] = (repeated.existing, try Self.senderStatuses(results[position]))
+            for (position, repeated) in plan.repeats.enumerated() {
+                plan.answers[repeated.index] = (repeated.existing, try Self.senderStatuses(results[position]))
             }
-            if !notices.isEmpty {
-                let used = try results[repeats.count + 2].decode(Int64.self)
+            if !plan.notices.isEmpty {
+                let used = try results[plan.repeats.count + 2].decode(Int64.self)
                 guard used.allSatisfy({ $0 <= Int64(configuration.authorityQuotaPerHour) }) else {
                     throw SendOneByOne(description: "an authority's quota would be passed")
                 }
             }
-            for (index, first) in copies { answers[index] = answers[first] }
-            return try answers.map { answer in
+            for (index, first) in plan.copies { plan.answers[index] = plan.answers[first] }
+            return try plan.answers.map { answer in
                 guard let answer else { throw BatchQueueError.unanswered }
                 return answer
             }
         }
+    }
+
+    /// What a part does for each call, decided from the rows of its first pipeline.
+    private struct BatchPlan {
+        /// The answers known so far: the new notifications'.
+        var answers: [AcceptedInformative?]
+        /// Calls repeating a notification stored before, answered with its channels.
+        var repeats: [(index: Int, existing: UUID)] = []
+        /// Calls repeating an earlier call of the part, answered as it is.
+        var copies: [(index: Int, first: Int)] = []
+        /// The new notifications.
+        var notices: [BatchNotice] = []
+    }
+
+    /// Decides each call of a part from `read`, the rows of its citizens' locks and key lookups in
+    /// `order`; throws `SendOneByOne` for a key reused with other content.
+    private static func plan(
+        _ items: [(informative: Informative, origin: CallOrigin)], hashes: [[UInt8]], order: [Int],
+        read: [PostgresRows]
+    ) throws -> BatchPlan {
+        var plan = BatchPlan(answers: Array(repeating: nil, count: items.count))
+        var firstWithKey: [[String]: Int] = [:]
+        for (position, index) in order.enumerated() {
+            let request = items[index].informative
+            let citizen = try citizen(read[position * 2])
+            let (existingID, storedHash, keys) = try read[position * 2 + 1].single((UUID?, [UInt8]?, [UUID]).self)
+            if let existingID {
+                guard storedHash == hashes[index] else { throw SendOneByOne.keyReused }
+                plan.repeats.append((index, existingID))
+                continue
+            }
+            let key = [request.authorityID, request.idempotencyKey]
+            if let first = firstWithKey[key] {
+                guard hashes[first] == hashes[index] else { throw SendOneByOne.keyReused }
+                plan.copies.append((index, first))
+                continue
+            }
+            firstWithKey[key] = index
+            let targets = informativeTargets(of: citizen, keys: keys)
+            let notification = informativeNotice(request, contentHash: hashes[index])
+            plan.notices.append(BatchNotice(
+                notification: notification, targets: targets,
+                audit: informativeAudit(notification, origin: items[index].origin)))
+            plan.answers[index] = (notification.id, newSenderStatuses(of: targets))
+        }
+        return plan
     }
 
     /// One statement counting a notification of each of `authorities` (an authority at most

@@ -64,5 +64,4 @@ extension PreferencesStore {
                 AS audit (subject, action, detail, caller, trace_id)
             """
     }
-
 }

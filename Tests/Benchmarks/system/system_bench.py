@@ -99,11 +99,17 @@ class SystemBench:
         system.prepare()
         launcher.start_peers(system, data / "mail", data / "sms")
         # The SMTP and SMS peers stand in for services that run on other machines: at the lowest
-        # priority they take only CPU the system leaves idle. Every thread of theirs (the SMTP
-        # peer serves from a thread of its own); threads they start later inherit the priority.
+        # priority they take only CPU the system leaves idle. The launcher starts every process in
+        # a session of its own, i.e. (with the kernel's autogroups) a scheduling group of its own,
+        # and groups share the CPU by the group's nice value; without autogroups each thread's
+        # counts (the SMTP peer serves from a thread of its own; later threads inherit it).
         for name in ("smtp-sink", "sms-sink"):
             if name in system.processes:
-                for thread in Path(f"/proc/{system.processes[name].pid}/task").iterdir():
+                pid = system.processes[name].pid
+                autogroup = Path(f"/proc/{pid}/autogroup")
+                if autogroup.exists():
+                    autogroup.write_text("19")
+                for thread in Path(f"/proc/{pid}/task").iterdir():
                     os.setpriority(os.PRIO_PROCESS, int(thread.name), 19)
         system.start_all()
         progress("seeding the demo data through the gateway (simulator pairings, BOK)…")
