@@ -83,47 +83,20 @@ struct InformativeBatchTests {
             let answers = try await Self.whileLanesAreBusy(fixture) {
                 requests.map { request in Task { try await fixture.send(request) } }
             }
-            let expected = try await Self.noticeRows(of: alone, in: fixture)
+            let expected = try await fixture.noticeRows(
+                of: alone, kind: .informative, auditAction: "informative_accepted")
             #expect(expected.count == 1)
             for (request, answer) in zip(requests, answers) {
                 let answer = try await answer.value
-                #expect(try await Self.noticeRows(of: request.subject, in: fixture) == expected)
+                let rows = try await fixture.noticeRows(
+                    of: request.subject, kind: .informative, auditAction: "informative_accepted")
+                #expect(rows == expected)
                 // The stored content hash is the one a call alone computes: a repeat matches it.
                 let before = try await fixture.snapshot()
                 #expect(try await fixture.send(request).notificationId == answer.notificationId)
                 #expect(try await fixture.snapshot() == before)
             }
         }
-    }
-
-    /// The citizen's informative notifications with their deliveries and audit rows as text,
-    /// without what differs between citizens (ids, subject, keys, idempotency key, hash, trace id).
-    static func noticeRows(of subject: String, in fixture: PreferencesFixture) async throws -> [String] {
-        try await fixture.database.query(
-            """
-            SELECT concat_ws(' | ', notification.kind, notification.title, notification.body, notification.sms_text,
-                             notification.authority_id, notification.authority_name,
-                             notification.idempotency_key IS NULL, length(notification.content_hash),
-                             notification.dedup_key IS NULL, notification.concerns_device_id IS NULL,
-                             notification.created_at,
-                             (SELECT string_agg(concat_ws(':', delivery.position, delivery.channel, delivery.state,
-                                                          delivery.no_address, delivery.attempts,
-                                                          delivery.next_attempt_at, delivery.sent_at,
-                                                          delivery.device_id = setting.device_id), ', '
-                                                ORDER BY delivery.position)
-                              FROM delivery LEFT JOIN device_setting AS setting
-                                ON setting.device_id = delivery.device_id AND setting.subject = notification.subject
-                              WHERE delivery.notification_id = notification.id),
-                             (SELECT string_agg(concat_ws(':', audit.at, audit.action,
-                                                          replace(audit.detail, notification.id::text, 'ID'),
-                                                          audit.caller), ', ')
-                              FROM audit WHERE audit.subject = notification.subject
-                                AND audit.action = 'informative_accepted'))
-            FROM notification
-            WHERE notification.subject = \(subject)
-              AND notification.kind = \(Mk_Preferences_V1_InboxKind.informative.rawValue)
-            """
-        ).decode(String.self)
     }
 
     @Test func aKeyReusedWithOtherContentInABatchIsAlreadyExistsAndStoresNothing() async throws {
