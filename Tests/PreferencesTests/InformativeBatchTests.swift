@@ -190,20 +190,7 @@ struct InformativeBatchTests {
     @Test func aNotificationTheServerRejectsFailsAloneAndTheOthersAreAccepted() async throws {
         try await PreferencesFixture.with { fixture in
             // An audit trigger refusing one authority stands for any failure of one call's statements.
-            try await fixture.database.withConnection { connection in
-                try await connection.simpleExecute(
-                    unsafeSQL: """
-                        CREATE FUNCTION refuse_authority() RETURNS trigger LANGUAGE plpgsql AS $$
-                        BEGIN
-                            IF NEW.detail LIKE '%authority: refused' THEN
-                                RAISE EXCEPTION 'refused for the test';
-                            END IF;
-                            RETURN NEW;
-                        END $$;
-                        CREATE TRIGGER refuse_authority BEFORE INSERT ON audit
-                            FOR EACH ROW EXECUTE FUNCTION refuse_authority();
-                        """)
-            }
+            try await fixture.refuseAuditRows(detailLike: "%authority: refused")
             let subjects = (0..<8).map { _ in PreferencesFixture.newSubject() }
             let requests = subjects.enumerated().map { index, subject in
                 PreferencesFixture.informative(subject, key: "r\(index)", authority: index == 5 ? "refused" : "ossz")

@@ -91,20 +91,7 @@ struct LoginBatchTests {
     @Test func aSignInTheServerRejectsFailsAloneAndTheOthersAreNotified() async throws {
         try await PreferencesFixture.with { fixture in
             // An audit trigger refusing one means stands for any failure of one sign-in's statements.
-            try await fixture.database.withConnection { connection in
-                try await connection.simpleExecute(
-                    unsafeSQL: """
-                        CREATE FUNCTION refuse_means() RETURNS trigger LANGUAGE plpgsql AS $$
-                        BEGIN
-                            IF NEW.detail LIKE 'means: BANK_IDENTITY%' THEN
-                                RAISE EXCEPTION 'refused for the test';
-                            END IF;
-                            RETURN NEW;
-                        END $$;
-                        CREATE TRIGGER refuse_means BEFORE INSERT ON audit
-                            FOR EACH ROW EXECUTE FUNCTION refuse_means();
-                        """)
-            }
+            try await fixture.refuseAuditRows(detailLike: "means: BANK_IDENTITY%")
             let subjects = (0..<10).map { _ in PreferencesFixture.newSubject() }
             let answers = try await Self.whileLanesAreBusy(fixture) {
                 subjects.enumerated().map { index, subject in
