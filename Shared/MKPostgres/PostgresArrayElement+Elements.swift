@@ -58,3 +58,28 @@ extension Bool: PostgresArrayElement {
         try PostgresArrayFormat.decode(from: cell, accepting: [.boolArray], elementType: .bool)
     }
 }
+
+extension Date: PostgresArrayElement {
+    public static var postgresArrayDataType: PostgresDataType { .timestamptzArray }
+
+    public static func postgresBinaryValue(of elements: [Date]) throws(PostgresError) -> [UInt8] {
+        try PostgresArrayFormat.encode(elements, elementType: .timestamptz)
+    }
+
+    public static func decodeArray(from cell: PostgresCell) throws(PostgresError) -> [Date] {
+        try PostgresArrayFormat.decode(from: cell, accepting: [.timestamptzArray], elementType: .timestamptz)
+    }
+}
+
+/// `[[UInt8]]` is `bytea[]`: the elements are byte strings, as `[UInt8]` alone is `bytea`.
+extension Array: PostgresArrayElement where Element == UInt8 {
+    public static var postgresArrayDataType: PostgresDataType { .byteaArray }
+
+    public static func postgresBinaryValue(of elements: [[UInt8]]) throws(PostgresError) -> [UInt8] {
+        try PostgresArrayFormat.encode(elements, elementType: .bytea)
+    }
+
+    public static func decodeArray(from cell: PostgresCell) throws(PostgresError) -> [[UInt8]] {
+        try PostgresArrayFormat.decode(from: cell, accepting: [.byteaArray], elementType: .bytea)
+    }
+}

@@ -1,5 +1,6 @@
 /// A type whose Swift arrays map to one PostgreSQL type: `[String]` to `text[]`, `[UUID]` to
-/// `uuid[]`, `[Int64]` to `int8[]`, `[Bool]` to `bool[]`, and `[UInt8]` to `bytea`.
+/// `uuid[]`, `[Int64]` to `int8[]`, `[Bool]` to `bool[]`, `[Date]` to `timestamptz[]`, `[UInt8]`
+/// to `bytea` and `[[UInt8]]` to `bytea[]`.
 ///
 /// One protocol carries all of them because Swift allows `Array` only one conformance to
 /// ``PostgresEncodable``; the element type picks the format.

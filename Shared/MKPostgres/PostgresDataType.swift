@@ -48,6 +48,10 @@ public struct PostgresDataType: RawRepresentable, Hashable, Sendable, CustomStri
     public static let textArray = PostgresDataType(rawValue: 1009)
     /// `uuidArray` (OID 2951).
     public static let uuidArray = PostgresDataType(rawValue: 2951)
+    /// `byteaArray` (OID 1001).
+    public static let byteaArray = PostgresDataType(rawValue: 1001)
+    /// `timestamptzArray` (OID 1185).
+    public static let timestamptzArray = PostgresDataType(rawValue: 1185)
 
     /// The type's SQL name, or its OID for types not listed here.
     public var description: String {
@@ -70,6 +74,8 @@ public struct PostgresDataType: RawRepresentable, Hashable, Sendable, CustomStri
         case .int8Array: "int8[]"
         case .textArray: "text[]"
         case .uuidArray: "uuid[]"
+        case .byteaArray: "bytea[]"
+        case .timestamptzArray: "timestamptz[]"
         default: "oid \(rawValue)"
         }
     }

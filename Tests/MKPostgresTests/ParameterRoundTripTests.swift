@@ -62,6 +62,14 @@ struct ParameterRoundTripTests {
                     .single(([Bool], [Bool]).self)
                 #expect(flags.0 == [true, false, true])
                 #expect(flags.1 == [])
+                let later = date.addingTimeInterval(86_400.000001)
+                let blobs: [[UInt8]] = [bytes, [], [7]]
+                let more = try await client.query("SELECT \([date, later]), \([Date]()), \(blobs), \([[UInt8]]())")
+                    .single(([Date], [Date], [[UInt8]], [[UInt8]]).self)
+                #expect(more.0.map(microseconds) == [date, later].map(microseconds))
+                #expect(more.1 == [])
+                #expect(more.2 == blobs)
+                #expect(more.3 == [])
             }
         }
     }
