@@ -13,42 +13,48 @@ public enum Outbox {
     /// the order their changes committed. Returns the sequence number.
     @discardableResult
     public static nonisolated(nonsending) func append(_ event: Mk_Events_V1_Event, on connection: PostgresConnection) async throws -> Int64 {
-        let sequence = try await connection.query("SELECT nextval('outbox_sequence')").single(Int64.self)
-        try await connection.query(try insert(event, sequence: sequence))
-        return sequence
+        try await append([event], on: connection)[0]
     }
 
     /// Writes `events` to the outbox as ``append(_:on:)`` writes each, in their order, in two round
-    /// trips: one draws their sequence numbers, one pipeline inserts them.
+    /// trips: one draws their sequence numbers (each event's payload carries its own), one statement
+    /// stores them all and queues them for every subscriber. Returns their sequence numbers.
+    @discardableResult
     public static nonisolated(nonsending) func append(
         _ events: [Mk_Events_V1_Event], on connection: PostgresConnection
-    ) async throws {
-        guard !events.isEmpty else { return }
+    ) async throws -> [Int64] {
+        guard !events.isEmpty else { return [] }
+        var eventIDs: [UUID] = []
+        eventIDs.reserveCapacity(events.count)
+        for event in events {
+            guard let eventID = UUID(uuidString: event.eventId) else {
+                throw PostgresError(.invalidParameter, reason: "an outbox event needs a UUID event id")
+            }
+            eventIDs.append(eventID)
+        }
         let sequences = try await connection.query(
             "SELECT nextval('outbox_sequence') FROM generate_series(1, \(Int64(events.count)))"
         ).decode(Int64.self).sorted()
-        try await connection.pipeline(zip(events, sequences).map { event, sequence in
-            try insert(event, sequence: sequence)
-        })
-    }
-
-    /// The statement that stores `event` under `sequence` and queues it for every subscriber.
-    private static func insert(_ event: Mk_Events_V1_Event, sequence: Int64) throws -> PostgresQuery {
-        guard let eventID = UUID(uuidString: event.eventId) else {
-            throw PostgresError(.invalidParameter, reason: "an outbox event needs a UUID event id")
+        let payloads = try zip(events, sequences).map { event, sequence in
+            var sequenced = event
+            sequenced.sequence = UInt64(sequence)
+            return try sequenced.serializedBytes()
         }
-        var sequenced = event
-        sequenced.sequence = UInt64(sequence)
-        let payload = try sequenced.serializedBytes()
-        return """
+        try await connection.query(
+            """
             WITH event AS (
                 INSERT INTO outbox_event (sequence, event_id, subject, event_type, payload, created_at)
-                VALUES (\(sequence), \(eventID), \(event.subject), \(event.type.rawValue), \(payload), now())
+                SELECT event.sequence, event.event_id, event.subject, event.event_type, event.payload, now()
+                FROM unnest(\(sequences), \(eventIDs), \(events.map(\.subject)),
+                            \(events.map { Int64($0.type.rawValue) }), \(payloads))
+                    AS event (sequence, event_id, subject, event_type, payload)
+                ORDER BY event.sequence
                 RETURNING sequence
             )
             INSERT INTO outbox_pending (subscriber, sequence)
             SELECT subscriber.name, event.sequence FROM outbox_subscriber AS subscriber, event
-            """
+            """)
+        return sequences
     }
 
     /// Registers a subscriber so events appended from now on are queued for it; harmless when it
