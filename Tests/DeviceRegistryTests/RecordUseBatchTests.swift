@@ -101,6 +101,57 @@ struct RecordUseBatchTests {
         }
     }
 
+    @Test func aBatchMovesEachKeyAndMeansToItsLatestUseAndLeavesAnotherCitizensKeyAlone() async throws {
+        try await RegistryFixture.with { fixture in
+            let citizen = RegistryFixture.newSubject()
+            let other = RegistryFixture.newSubject()
+            let device = try await fixture.pair(citizen).device
+            let othersDevice = try await fixture.pair(other).device
+            let base: Int64 = 1_764_547_200_000_000
+            // The key and the EOP each used three times out of order; two sign-ins without an
+            // event id; one sign-in naming the other citizen's key.
+            var requests: [Mk_Registry_V1_RecordUseRequest] = []
+            for (index, offset) in [2, 5, 3].enumerated() {
+                var key = Self.signIn(citizen, .mobileKey, deviceID: device.deviceId, eventID: "key-\(index)")
+                key.atUnixMicros = base + Int64(offset) * 1_000_000
+                var eop = Self.signIn(citizen, .eop, eventID: index == 0 ? "" : "eop-\(index)")
+                eop.atUnixMicros = base + Int64(offset) * 2_000_000
+                requests += [key, eop]
+            }
+            var foreign = Self.signIn(citizen, .mobileKey, deviceID: othersDevice.deviceId, eventID: "foreign")
+            foreign.atUnixMicros = base + 9_000_000
+            requests.append(foreign)
+            var again = Self.signIn(citizen, .eop, eventID: "")
+            again.atUnixMicros = base
+            requests.append(again)
+            let answers = try await Self.whileLanesAreBusy(fixture) {
+                requests.map { request in
+                    Task { try await fixture.registry.recordUse(request, options: RPCCallOptions()).recorded }
+                }
+            }
+            for answer in answers { #expect(try await answer.value) }
+            let keys = try await fixture.registry.listDevices(.init(subject: citizen), options: RPCCallOptions()).devices
+            #expect(keys.map(\.lastUsedAtUnixMicros) == [base + 5_000_000])
+            let othersKeys = try await fixture.registry.listDevices(.init(subject: other), options: RPCCallOptions()).devices
+            #expect(othersKeys.map(\.lastUsedAtUnixMicros) == [0])
+            let means = try await fixture.database.query(
+                """
+                SELECT (extract(epoch FROM last_used_at) * 1000000)::int8 FROM known_means
+                WHERE subject = \(citizen) AND kind = \(Mk_Registry_V1_MeansKind.eop.rawValue)
+                """
+            ).single(Int64.self)
+            #expect(means == base + 10_000_000)
+            let history = try await fixture.database.query(
+                """
+                SELECT count(*), count(device_id), count(DISTINCT xmin::text) FROM history
+                WHERE subject = \(citizen) AND action = \(Mk_Registry_V1_HistoryAction.signedIn.rawValue)
+                """
+            ).single((Int64, Int64, Int64).self)
+            // Every sign-in has its entry; only the citizen's own key is named; fewer transactions.
+            #expect(history.0 == 8 && history.1 == 3 && history.2 < 8)
+        }
+    }
+
     static func signIn(
         _ subject: String, _ means: Mk_Registry_V1_MeansKind, deviceID: String = "", eventID: String
     ) -> Mk_Registry_V1_RecordUseRequest {
