@@ -6,11 +6,12 @@ internal import MKServiceRuntime
 
 extension PreferencesStore {
     /// Notifies a batch of sign-ins, answering each as ``notifyLogin(_:origin:)`` would, in one
-    /// transaction of four round trips: `BEGIN`, one pipeline locking each citizen and reading
-    /// their keys, one writing the new notices in one statement (and their wake-ups), `COMMIT`.
+    /// transaction of four round trips: `BEGIN`, one pipeline of two statements (one locking the
+    /// citizens, then one reading every sign-in's previous notice and keys, after the locks), one
+    /// writing the new notices in one statement (and their wake-ups), `COMMIT`.
     ///
-    /// Citizens are locked sorted by subject (arrival order within one), so batches running at once
-    /// lock them in one order; a dedup key repeated within the batch answers its first's count.
+    /// Citizens are locked sorted by subject, so batches running at once lock them in one order; a
+    /// dedup key repeated within the batch answers its first's count.
     /// When the batch fails, each sign-in is notified on its own, so one that fails fails alone;
     /// `logger` tells why the batch failed.
     func notifyLogins(
@@ -21,16 +22,20 @@ extension PreferencesStore {
             let order = batch.indices.sorted { (batch[$0].login.subject, $0) < (batch[$1].login.subject, $1) }
             do {
                 let counts = try await client.withTransaction { connection in
-                    let read = try await connection.pipeline(order.flatMap { index in
-                        [Self.lockCitizenQuery(batch[index].login.subject, at: now),
-                         Self.loginTargetsQuery(batch[index].login)]
-                    })
+                    let read = try await connection.pipeline([
+                        Self.lockCitizensQuery(order.map { batch[$0].login.subject }, at: now),
+                        Self.loginTargetsQuery(order.map { batch[$0].login }),
+                    ])
+                    let targets = try read[1].decode((Int64?, [UUID]).self)
+                    guard targets.count == batch.count else {
+                        throw PostgresError(.unexpectedShape, reason: "a sign-in's targets are missing")
+                    }
                     var counts = [Int](repeating: 0, count: batch.count)
                     var firstWithKey: [String: Int] = [:]
                     var repeats: [(index: Int, first: Int)] = []
                     var notices: [BatchNotice] = []
                     for (position, index) in order.enumerated() {
-                        let (previous, keys) = try read[position * 2 + 1].single((Int64?, [UUID]).self)
+                        let (previous, keys) = targets[position]
                         if let previous {
                             counts[index] = Int(previous)
                             continue

@@ -152,7 +152,7 @@ extension PreferencesStore {
         _ login: Login, at now: Date, origin: CallOrigin, on connection: PostgresConnection
     ) async throws -> Int {
         _ = try await lockCitizen(login.subject, at: now, on: connection)
-        let (previous, keys) = try await connection.query(Self.loginTargetsQuery(login))
+        let (previous, keys) = try await connection.query(Self.loginTargetsQuery([login]))
             .single((Int64?, [UUID]).self)
         if let previous { return Int(previous) }
         let targets = keys.map { Target.device($0) }
@@ -162,15 +162,19 @@ extension PreferencesStore {
         return targets.count
     }
 
-    /// Reads, for a sign-in, the delivery count of the previous notice with its dedup key (NULL
-    /// when none or no key) and the keys to tell.
-    static func loginTargetsQuery(_ login: Login) -> PostgresQuery {
+    /// Reads, for each sign-in of `logins` in order, the delivery count of the previous notice
+    /// with its dedup key (NULL when none or no key) and the keys to tell. The arrays hold no NULLs:
+    /// a sign-in without a dedup key travels as ''.
+    static func loginTargetsQuery(_ logins: [Login]) -> PostgresQuery {
         """
         SELECT (SELECT count(delivery.id) FROM notification
                 LEFT JOIN delivery ON delivery.notification_id = notification.id
-                WHERE notification.dedup_key = \(login.dedupKey) GROUP BY notification.id),
-               ARRAY(SELECT device_id FROM device_setting WHERE subject = \(login.subject) AND login
+                WHERE notification.dedup_key = nullif(sign_in.dedup_key, '') GROUP BY notification.id),
+               ARRAY(SELECT device_id FROM device_setting WHERE subject = sign_in.subject AND login
                      ORDER BY paired_at, device_id)
+        FROM unnest(\(logins.map(\.subject)), \(logins.map { $0.dedupKey ?? "" }))
+            WITH ORDINALITY AS sign_in (subject, dedup_key, position)
+        ORDER BY sign_in.position
         """
     }
 

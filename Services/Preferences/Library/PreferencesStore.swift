@@ -60,6 +60,19 @@ struct PreferencesStore: Sendable {
         """
     }
 
+    /// One statement locking (creating with defaults if needed) the rows of `subjects`, in their
+    /// order, as ``lockCitizenQuery(_:at:)`` locks each; a subject listed twice is locked once.
+    static func lockCitizensQuery(_ subjects: [String], at now: Date) -> PostgresQuery {
+        var seen = Set<String>()
+        let distinct = subjects.filter { seen.insert($0).inserted }
+        return """
+            INSERT INTO citizen (subject, updated_at)
+            SELECT citizen.subject, \(now) FROM unnest(\(distinct)) WITH ORDINALITY AS citizen (subject, position)
+            ORDER BY citizen.position
+            ON CONFLICT (subject) DO UPDATE SET subject = EXCLUDED.subject
+            """
+    }
+
     /// Decodes the row of ``lockCitizenQuery(_:at:)``.
     static func citizen(_ rows: PostgresRows) throws -> Citizen {
         let row = try rows.single((String, String, Bool, Bool, Int64).self)
