@@ -135,6 +135,32 @@ struct SecurityUnitTests {
         #expect(
             Hex.encode(SHA256.hash(data: Array("abc".utf8)))
                 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(Hex.decode("000fa0ff") == [0x00, 0x0F, 0xA0, 0xFF])
+        #expect(Hex.decode("000FA0FF") == [0x00, 0x0F, 0xA0, 0xFF])
+        #expect(Hex.decode("") == [])
+        for malformed in ["0", "0g", "zz", " 00", "0x00", "ž0"] { #expect(Hex.decode(malformed) == nil) }
+    }
+
+    @Test func callerCredentialsAreCheckedFromTheBasicHeader() throws {
+        let digest = Hex.encode(SHA256.hash(data: Array("tajné heslo".utf8))).uppercased()
+        let store = try CallerCredentialStore(
+            json: #"{"callers": [{"kind": "authority", "id": "cssz", "name": "ČSSZ", "secretSha256": "\#(digest)"}]}"#)
+        func header(_ scheme: String, _ credentials: String, padding: String = "") -> String {
+            scheme + padding + Data(credentials.utf8).base64EncodedString() + padding
+        }
+        #expect(store.authenticate(authorization: header("Basic ", "cssz:tajné heslo"), kind: .authority)?.id == "cssz")
+        #expect(store.authenticate(authorization: header("bASIC ", "cssz:tajné heslo", padding: " \t"), kind: .authority)?.name == "ČSSZ")
+        // A colon in the secret belongs to the secret.
+        #expect(store.authenticate(authorization: header("Basic ", "cssz:tajné heslo:"), kind: .authority) == nil)
+        for refused in [
+            header("Basic ", "cssz:tajné hesl"), header("Basic ", "cssz"), header("Basic ", "other:tajné heslo"),
+            header("Bearer ", "cssz:tajné heslo"), header("Basic", "cssz:tajné heslo"), "Basic ", "Basic !!!",
+            "Basic " + String(repeating: "A", count: 1_100),
+        ] {
+            #expect(store.authenticate(authorization: refused, kind: .authority) == nil)
+        }
+        #expect(store.authenticate(authorization: header("Basic ", "cssz:tajné heslo"), kind: .office) == nil)
+        #expect(store.authenticate(authorization: nil, kind: .authority) == nil)
     }
 
     @Test func correlationIDsAreNonZeroW3CTraceIDs() {

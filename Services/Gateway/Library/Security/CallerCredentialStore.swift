@@ -10,7 +10,8 @@ struct CallerCredentialStore: Sendable {
         var callers: [CallerCredential]
     }
 
-    private let callers: [String: CallerCredential]
+    /// Each caller under "kind/id", with the SHA-256 of its secret as bytes.
+    private let callers: [String: (caller: CallerCredential, secretDigest: [UInt8])]
 
     /// Parses the file's contents; `nil` text means no callers.
     init(json: String?) throws {
@@ -19,34 +20,48 @@ struct CallerCredentialStore: Sendable {
             return
         }
         let file = try JSONDecoder().decode(File.self, from: Data(json.utf8))
-        var callers: [String: CallerCredential] = [:]
+        var callers: [String: (caller: CallerCredential, secretDigest: [UInt8])] = [:]
         for caller in file.callers {
             guard (1...64).contains(caller.id.count), caller.secretSha256.count == 64,
-                caller.secretSha256.allSatisfy(\.isHexDigit)
+                caller.secretSha256.allSatisfy(\.isHexDigit), let digest = Hex.decode(caller.secretSha256)
             else {
                 throw DecodingError.dataCorrupted(
                     .init(codingPath: [], debugDescription: "caller \(caller.id): bad id or secretSha256"))
             }
-            callers["\(caller.kind.rawValue)/\(caller.id)"] = caller
+            callers["\(caller.kind.rawValue)/\(caller.id)"] = (caller, digest)
         }
         self.callers = callers
     }
 
     /// The caller of `kind` whose Basic credentials `authorization` carries, or `nil`.
+    ///
+    /// Every request of the identity provider's hook and the authority API passes here, so it works
+    /// on the header's bytes; the secret's digest is compared in constant time, also for an unknown id.
     func authenticate(authorization: String?, kind: CallerCredential.Kind) -> CallerCredential? {
-        guard let authorization, authorization.utf8.count <= 1024,
-            authorization.lowercased().hasPrefix("basic "),
-            let decoded = Data(base64Encoded: String(authorization.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
-            let text = String(data: decoded, encoding: .utf8),
-            let colon = text.firstIndex(of: ":")
+        guard let authorization, authorization.utf8.count <= 1024 else { return nil }
+        var header = Substring(authorization).utf8
+        let scheme = header.prefix(6).map { (65...90).contains($0) ? $0 | 0x20 : $0 }
+        guard scheme.elementsEqual("basic ".utf8) else { return nil }
+        header = header.dropFirst(6)
+        let blanks: [UInt8] = [UInt8(ascii: " "), UInt8(ascii: "\t")]
+        while let first = header.first, blanks.contains(first) { header.removeFirst() }
+        while let last = header.last, blanks.contains(last) { header.removeLast() }
+        guard let decoded = Data(base64Encoded: Data(header)), let colon = decoded.firstIndex(of: UInt8(ascii: ":")),
+            let id = String(bytes: decoded[..<colon], encoding: .utf8)
         else { return nil }
-        let id = String(text[..<colon])
-        let secret = String(text[text.index(after: colon)...])
-        let presented = Hex.encode(SHA256.hash(data: Data(secret.utf8)))
-        guard let caller = callers["\(kind.rawValue)/\(id)"] else {
-            _ = Base64URL.constantTimeEqual(presented, presented)
+        let presented = Array(SHA256.hash(data: decoded[decoded.index(after: colon)...]))
+        guard let known = callers["\(kind.rawValue)/\(id)"] else {
+            _ = Self.constantTimeEqual(presented, presented)
             return nil
         }
-        return Base64URL.constantTimeEqual(presented, caller.secretSha256.lowercased()) ? caller : nil
+        return Self.constantTimeEqual(presented, known.secretDigest) ? known.caller : nil
+    }
+
+    /// Whether two digests are equal, looking at every byte whatever the first difference.
+    private static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+        guard lhs.count == rhs.count else { return false }
+        var difference: UInt8 = 0
+        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
+        return difference == 0
     }
 }
