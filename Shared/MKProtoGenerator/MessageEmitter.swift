@@ -168,12 +168,18 @@ struct MessageEmitter {
                     ])
             }
             w.line()
-            w.line("/// The packed message, building its C representation once.")
+            w.line("/// The packed message, building its C representation once and packing it into an array of")
+            w.line("/// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.")
             w.block("public func serializedBytes() throws(ProtoError) -> [UInt8] {") { w in
                 w.call(
                     "try ProtoCodec.packedBytes(",
-                    ["self", "build: Self.makeCMessage", "size: \(s)__get_packed_size", "pack: \(s)__pack"])
+                    [
+                        "self", "bound: Self.packedSizeBound(self)", "build: Self.makeCMessage",
+                        "size: \(s)__get_packed_size", "pack: \(s)__pack",
+                    ])
             }
+            w.line()
+            renderSizeBound(m, &w)
             w.line()
             w.line("/// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps")
             w.line("/// ownership of `c`.")
@@ -200,6 +206,50 @@ struct MessageEmitter {
                 for field in m.fields { renderToC(field, w: &w) }
                 w.line("return c")
             }
+        }
+    }
+
+    /// `packedSizeBound`: every field at its longest tag and length (or scalar value), plus the
+    /// bytes of its strings and byte arrays and the bounds of its messages.
+    private func renderSizeBound(_ m: MessageModel, _ w: inout CodeWriter) {
+        w.line("/// At least the packed size of `m`, from the lengths Swift keeps.")
+        w.line("static func packedSizeBound(_ m: Self) -> Int {")
+        let count = m.fields.filter { !$0.isRepeated }.count
+        let singular = count == 1 ? "ProtoCodec.fieldBound" : "ProtoCodec.fieldBound * \(count)"
+        let added = m.fields.filter { field in
+            if field.isRepeated { return true }
+            switch field.kind {
+            case .string, .bytes, .message: return true
+            default: return false
+            }
+        }
+        guard !added.isEmpty else {
+            w.indented { w in w.line(count == 0 ? "0" : singular) }
+            w.line("}")
+            return
+        }
+        w.indented { w in
+            w.line(count == 0 ? "var bound = 0" : "var bound = \(singular)")
+            for field in added { renderFieldBound(field, &w) }
+            w.line("return bound")
+        }
+        w.line("}")
+    }
+
+    private func renderFieldBound(_ field: FieldModel, _ w: inout CodeWriter) {
+        let p = "m.\(field.swiftName)"
+        switch (field.kind, field.isRepeated) {
+        case (.string, false): w.line("bound += \(p).utf8.count")
+        case (.bytes, false): w.line("bound += \(p).count")
+        case (.message(let name), false):
+            w.line("if let value = \(p) { bound += \(model.swiftNames[name]!).packedSizeBound(value) }")
+        case (.string, true): w.line("for value in \(p) { bound += ProtoCodec.fieldBound + value.utf8.count }")
+        case (.bytes, true): w.line("for value in \(p) { bound += ProtoCodec.fieldBound + value.count }")
+        case (.message(let name), true):
+            w.block("for value in \(p) {") { w in
+                w.line("bound += ProtoCodec.fieldBound + \(model.swiftNames[name]!).packedSizeBound(value)")
+            }
+        default: w.line("bound += ProtoCodec.fieldBound * (1 + \(p).count)")
         }
     }
 

@@ -177,11 +177,21 @@ extension Mk_Bok_V1_CancelVerificationRequest {
             pack: mk__bok__v1__cancel_verification_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__cancel_verification_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__cancel_verification_request__get_packed_size,
             pack: mk__bok__v1__cancel_verification_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        if let value = m.office { bound += Mk_Bok_V1_Office.packedSizeBound(value) }
+        bound += m.requestId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -248,11 +258,20 @@ extension Mk_Bok_V1_CancelVerificationResponse {
             pack: mk__bok__v1__cancel_verification_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__cancel_verification_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__cancel_verification_response__get_packed_size,
             pack: mk__bok__v1__cancel_verification_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        if let value = m.verification { bound += Mk_Bok_V1_Verification.packedSizeBound(value) }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -317,11 +336,20 @@ extension Mk_Bok_V1_ClearBokRequest {
             pack: mk__bok__v1__clear_bok_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__clear_bok_request__get_packed_size,
-            pack: mk__bok__v1__clear_bok_request__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__clear_bok_request__get_packed_size, pack: mk__bok__v1__clear_bok_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        if let value = m.office { bound += Mk_Bok_V1_Office.packedSizeBound(value) }
+        bound += m.subject.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -386,11 +414,17 @@ extension Mk_Bok_V1_ClearBokResponse {
             pack: mk__bok__v1__clear_bok_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__clear_bok_response__get_packed_size,
-            pack: mk__bok__v1__clear_bok_response__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__clear_bok_response__get_packed_size, pack: mk__bok__v1__clear_bok_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -460,11 +494,21 @@ extension Mk_Bok_V1_EncryptedBok {
             pack: mk__bok__v1__encrypted_bok__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__encrypted_bok__get_packed_size,
-            pack: mk__bok__v1__encrypted_bok__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__encrypted_bok__get_packed_size, pack: mk__bok__v1__encrypted_bok__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.keyId.utf8.count
+        bound += m.encapsulatedKey.count
+        bound += m.ciphertext.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -536,11 +580,19 @@ extension Mk_Bok_V1_GetBokStatusRequest {
             pack: mk__bok__v1__get_bok_status_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__get_bok_status_request__get_packed_size,
-            pack: mk__bok__v1__get_bok_status_request__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__get_bok_status_request__get_packed_size, pack: mk__bok__v1__get_bok_status_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        bound += m.subject.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -608,11 +660,18 @@ extension Mk_Bok_V1_GetBokStatusResponse {
             pack: mk__bok__v1__get_bok_status_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__get_bok_status_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__get_bok_status_response__get_packed_size,
             pack: mk__bok__v1__get_bok_status_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound * 2
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -667,11 +726,18 @@ extension Mk_Bok_V1_GetHpkePublicKeyRequest {
             pack: mk__bok__v1__get_hpke_public_key_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__get_hpke_public_key_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__get_hpke_public_key_request__get_packed_size,
             pack: mk__bok__v1__get_hpke_public_key_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        0
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -736,11 +802,21 @@ extension Mk_Bok_V1_GetHpkePublicKeyResponse {
             pack: mk__bok__v1__get_hpke_public_key_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__get_hpke_public_key_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__get_hpke_public_key_response__get_packed_size,
             pack: mk__bok__v1__get_hpke_public_key_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.keyId.utf8.count
+        bound += m.publicKey.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -813,11 +889,21 @@ extension Mk_Bok_V1_GetVerificationRequest {
             pack: mk__bok__v1__get_verification_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__get_verification_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__get_verification_request__get_packed_size,
             pack: mk__bok__v1__get_verification_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        if let value = m.office { bound += Mk_Bok_V1_Office.packedSizeBound(value) }
+        bound += m.requestId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -883,11 +969,20 @@ extension Mk_Bok_V1_GetVerificationResponse {
             pack: mk__bok__v1__get_verification_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__get_verification_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__get_verification_response__get_packed_size,
             pack: mk__bok__v1__get_verification_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        if let value = m.verification { bound += Mk_Bok_V1_Verification.packedSizeBound(value) }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -953,11 +1048,20 @@ extension Mk_Bok_V1_ListPromptsRequest {
             pack: mk__bok__v1__list_prompts_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__list_prompts_request__get_packed_size,
-            pack: mk__bok__v1__list_prompts_request__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__list_prompts_request__get_packed_size, pack: mk__bok__v1__list_prompts_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.subject.utf8.count
+        bound += m.deviceId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1024,11 +1128,21 @@ extension Mk_Bok_V1_ListPromptsResponse {
             pack: mk__bok__v1__list_prompts_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__list_prompts_response__get_packed_size,
-            pack: mk__bok__v1__list_prompts_response__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__list_prompts_response__get_packed_size, pack: mk__bok__v1__list_prompts_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = 0
+        for value in m.prompts {
+            bound += ProtoCodec.fieldBound + Mk_Bok_V1_Prompt.packedSizeBound(value)
+        }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1103,11 +1217,20 @@ extension Mk_Bok_V1_ListVerificationHistoryRequest {
             pack: mk__bok__v1__list_verification_history_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__list_verification_history_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__list_verification_history_request__get_packed_size,
             pack: mk__bok__v1__list_verification_history_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.subject.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1174,11 +1297,22 @@ extension Mk_Bok_V1_ListVerificationHistoryResponse {
             pack: mk__bok__v1__list_verification_history_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__list_verification_history_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__list_verification_history_response__get_packed_size,
             pack: mk__bok__v1__list_verification_history_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = 0
+        for value in m.entries {
+            bound += ProtoCodec.fieldBound + Mk_Bok_V1_VerificationHistoryEntry.packedSizeBound(value)
+        }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1255,10 +1389,21 @@ extension Mk_Bok_V1_Office {
             pack: mk__bok__v1__office__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__office__get_packed_size, pack: mk__bok__v1__office__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__office__get_packed_size, pack: mk__bok__v1__office__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.officeId.utf8.count
+        bound += m.officeName.utf8.count
+        bound += m.counterId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1349,10 +1494,21 @@ extension Mk_Bok_V1_Prompt {
             pack: mk__bok__v1__prompt__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__prompt__get_packed_size, pack: mk__bok__v1__prompt__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__prompt__get_packed_size, pack: mk__bok__v1__prompt__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 5
+        bound += m.requestId.utf8.count
+        bound += m.officeName.utf8.count
+        bound += m.purpose.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1437,11 +1593,21 @@ extension Mk_Bok_V1_SetBokRequest {
             pack: mk__bok__v1__set_bok_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__set_bok_request__get_packed_size,
-            pack: mk__bok__v1__set_bok_request__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__set_bok_request__get_packed_size, pack: mk__bok__v1__set_bok_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        if let value = m.office { bound += Mk_Bok_V1_Office.packedSizeBound(value) }
+        bound += m.subject.utf8.count
+        bound += m.code.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1507,11 +1673,17 @@ extension Mk_Bok_V1_SetBokResponse {
             pack: mk__bok__v1__set_bok_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__set_bok_response__get_packed_size,
-            pack: mk__bok__v1__set_bok_response__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__set_bok_response__get_packed_size, pack: mk__bok__v1__set_bok_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1584,11 +1756,22 @@ extension Mk_Bok_V1_StartVerificationRequest {
             pack: mk__bok__v1__start_verification_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__start_verification_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__start_verification_request__get_packed_size,
             pack: mk__bok__v1__start_verification_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        if let value = m.office { bound += Mk_Bok_V1_Office.packedSizeBound(value) }
+        bound += m.subject.utf8.count
+        bound += m.purpose.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1669,11 +1852,21 @@ extension Mk_Bok_V1_StartVerificationResponse {
             pack: mk__bok__v1__start_verification_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__start_verification_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__start_verification_response__get_packed_size,
             pack: mk__bok__v1__start_verification_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.requestId.utf8.count
+        bound += m.counterCode.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1774,11 +1967,24 @@ extension Mk_Bok_V1_SubmitAnswerRequest {
             pack: mk__bok__v1__submit_answer_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__submit_answer_request__get_packed_size,
-            pack: mk__bok__v1__submit_answer_request__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__submit_answer_request__get_packed_size, pack: mk__bok__v1__submit_answer_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 7
+        bound += m.requestId.utf8.count
+        bound += m.subject.utf8.count
+        bound += m.deviceId.utf8.count
+        bound += m.counterCode.utf8.count
+        if let value = m.encryptedBok { bound += Mk_Bok_V1_EncryptedBok.packedSizeBound(value) }
+        bound += m.signature.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1870,11 +2076,17 @@ extension Mk_Bok_V1_SubmitAnswerResponse {
             pack: mk__bok__v1__submit_answer_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__submit_answer_response__get_packed_size,
-            pack: mk__bok__v1__submit_answer_response__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__submit_answer_response__get_packed_size, pack: mk__bok__v1__submit_answer_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound * 2
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1947,11 +2159,21 @@ extension Mk_Bok_V1_UnblockBokRequest {
             pack: mk__bok__v1__unblock_bok_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__unblock_bok_request__get_packed_size,
-            pack: mk__bok__v1__unblock_bok_request__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__unblock_bok_request__get_packed_size, pack: mk__bok__v1__unblock_bok_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        if let value = m.office { bound += Mk_Bok_V1_Office.packedSizeBound(value) }
+        bound += m.subject.utf8.count
+        bound += m.newCode.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2020,11 +2242,17 @@ extension Mk_Bok_V1_UnblockBokResponse {
             pack: mk__bok__v1__unblock_bok_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__unblock_bok_response__get_packed_size,
-            pack: mk__bok__v1__unblock_bok_response__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__unblock_bok_response__get_packed_size, pack: mk__bok__v1__unblock_bok_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2114,11 +2342,20 @@ extension Mk_Bok_V1_Verification {
             pack: mk__bok__v1__verification__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__verification__get_packed_size,
-            pack: mk__bok__v1__verification__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__verification__get_packed_size, pack: mk__bok__v1__verification__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 7
+        bound += m.requestId.utf8.count
+        bound += m.purpose.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2212,11 +2449,21 @@ extension Mk_Bok_V1_VerificationHistoryEntry {
             pack: mk__bok__v1__verification_history_entry__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__bok__v1__verification_history_entry__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__bok__v1__verification_history_entry__get_packed_size,
             pack: mk__bok__v1__verification_history_entry__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 4
+        bound += m.officeName.utf8.count
+        bound += m.purpose.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps

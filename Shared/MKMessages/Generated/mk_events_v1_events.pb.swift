@@ -219,11 +219,22 @@ extension Mk_Events_V1_BokOutcome {
             pack: mk__events__v1__bok_outcome__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__events__v1__bok_outcome__get_packed_size,
-            pack: mk__events__v1__bok_outcome__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__events__v1__bok_outcome__get_packed_size, pack: mk__events__v1__bok_outcome__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 6
+        bound += m.requestId.utf8.count
+        bound += m.officeName.utf8.count
+        bound += m.purpose.utf8.count
+        bound += m.deviceId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -304,11 +315,22 @@ extension Mk_Events_V1_DeliverEventsRequest {
             pack: mk__events__v1__deliver_events_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__events__v1__deliver_events_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__events__v1__deliver_events_request__get_packed_size,
             pack: mk__events__v1__deliver_events_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = 0
+        for value in m.events {
+            bound += ProtoCodec.fieldBound + Mk_Events_V1_Event.packedSizeBound(value)
+        }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -378,11 +400,18 @@ extension Mk_Events_V1_DeliverEventsResponse {
             pack: mk__events__v1__deliver_events_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__events__v1__deliver_events_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__events__v1__deliver_events_response__get_packed_size,
             pack: mk__events__v1__deliver_events_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -457,11 +486,22 @@ extension Mk_Events_V1_DevicePaired {
             pack: mk__events__v1__device_paired__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__events__v1__device_paired__get_packed_size,
-            pack: mk__events__v1__device_paired__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__events__v1__device_paired__get_packed_size, pack: mk__events__v1__device_paired__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 4
+        bound += m.deviceId.utf8.count
+        bound += m.displayName.utf8.count
+        bound += m.platform.utf8.count
+        bound += m.origin.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -542,11 +582,20 @@ extension Mk_Events_V1_DeviceRenamed {
             pack: mk__events__v1__device_renamed__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__events__v1__device_renamed__get_packed_size,
-            pack: mk__events__v1__device_renamed__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__events__v1__device_renamed__get_packed_size, pack: mk__events__v1__device_renamed__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.deviceId.utf8.count
+        bound += m.displayName.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -630,11 +679,21 @@ extension Mk_Events_V1_DeviceUnpaired {
             pack: mk__events__v1__device_unpaired__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__events__v1__device_unpaired__get_packed_size,
-            pack: mk__events__v1__device_unpaired__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__events__v1__device_unpaired__get_packed_size, pack: mk__events__v1__device_unpaired__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 4
+        bound += m.deviceId.utf8.count
+        bound += m.displayName.utf8.count
+        bound += m.reason.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -758,11 +817,26 @@ extension Mk_Events_V1_Event {
             pack: mk__events__v1__event__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__events__v1__event__get_packed_size,
-            pack: mk__events__v1__event__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__events__v1__event__get_packed_size, pack: mk__events__v1__event__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 11
+        bound += m.eventId.utf8.count
+        bound += m.subject.utf8.count
+        bound += m.producer.utf8.count
+        if let value = m.devicePaired { bound += Mk_Events_V1_DevicePaired.packedSizeBound(value) }
+        if let value = m.deviceRenamed { bound += Mk_Events_V1_DeviceRenamed.packedSizeBound(value) }
+        if let value = m.deviceUnpaired { bound += Mk_Events_V1_DeviceUnpaired.packedSizeBound(value) }
+        if let value = m.signedIn { bound += Mk_Events_V1_SignedIn.packedSizeBound(value) }
+        if let value = m.bokOutcome { bound += Mk_Events_V1_BokOutcome.packedSizeBound(value) }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -864,11 +938,21 @@ extension Mk_Events_V1_SignedIn {
             pack: mk__events__v1__signed_in__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__events__v1__signed_in__get_packed_size,
-            pack: mk__events__v1__signed_in__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__events__v1__signed_in__get_packed_size, pack: mk__events__v1__signed_in__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.means.utf8.count
+        bound += m.deviceId.utf8.count
+        bound += m.origin.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps

@@ -225,11 +225,22 @@ extension Mk_Preferences_V1_AckInboxRequest {
             pack: mk__preferences__v1__ack_inbox_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__ack_inbox_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__ack_inbox_request__get_packed_size,
             pack: mk__preferences__v1__ack_inbox_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.subject.utf8.count
+        bound += m.deviceId.utf8.count
+        for value in m.messageIds { bound += ProtoCodec.fieldBound + value.utf8.count }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -305,11 +316,18 @@ extension Mk_Preferences_V1_AckInboxResponse {
             pack: mk__preferences__v1__ack_inbox_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__ack_inbox_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__ack_inbox_response__get_packed_size,
             pack: mk__preferences__v1__ack_inbox_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -375,11 +393,17 @@ extension Mk_Preferences_V1_ChannelStatus {
             pack: mk__preferences__v1__channel_status__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__channel_status__get_packed_size,
-            pack: mk__preferences__v1__channel_status__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__channel_status__get_packed_size, pack: mk__preferences__v1__channel_status__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound * 2
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -457,11 +481,20 @@ extension Mk_Preferences_V1_ContactSetting {
             pack: mk__preferences__v1__contact_setting__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__contact_setting__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__contact_setting__get_packed_size,
             pack: mk__preferences__v1__contact_setting__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 4
+        bound += m.address.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -534,11 +567,20 @@ extension Mk_Preferences_V1_Contacts {
             pack: mk__preferences__v1__contacts__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__contacts__get_packed_size,
-            pack: mk__preferences__v1__contacts__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__contacts__get_packed_size, pack: mk__preferences__v1__contacts__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.email.utf8.count
+        bound += m.phone.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -620,11 +662,19 @@ extension Mk_Preferences_V1_DeviceSetting {
             pack: mk__preferences__v1__device_setting__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__device_setting__get_packed_size,
-            pack: mk__preferences__v1__device_setting__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__device_setting__get_packed_size, pack: mk__preferences__v1__device_setting__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 4
+        bound += m.deviceId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -695,11 +745,20 @@ extension Mk_Preferences_V1_GetContactsRequest {
             pack: mk__preferences__v1__get_contacts_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__get_contacts_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__get_contacts_request__get_packed_size,
             pack: mk__preferences__v1__get_contacts_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        bound += m.subject.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -764,11 +823,20 @@ extension Mk_Preferences_V1_GetContactsResponse {
             pack: mk__preferences__v1__get_contacts_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__get_contacts_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__get_contacts_response__get_packed_size,
             pack: mk__preferences__v1__get_contacts_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        if let value = m.contacts { bound += Mk_Preferences_V1_Contacts.packedSizeBound(value) }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -836,11 +904,21 @@ extension Mk_Preferences_V1_GetNotificationStatusRequest {
             pack: mk__preferences__v1__get_notification_status_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__get_notification_status_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__get_notification_status_request__get_packed_size,
             pack: mk__preferences__v1__get_notification_status_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.authorityId.utf8.count
+        bound += m.notificationId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -915,12 +993,22 @@ extension Mk_Preferences_V1_GetNotificationStatusResponse {
             pack: mk__preferences__v1__get_notification_status_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
             size: mk__preferences__v1__get_notification_status_response__get_packed_size,
             pack: mk__preferences__v1__get_notification_status_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = 0
+        for value in m.channels {
+            bound += ProtoCodec.fieldBound + Mk_Preferences_V1_ChannelStatus.packedSizeBound(value)
+        }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -991,11 +1079,20 @@ extension Mk_Preferences_V1_GetSettingsRequest {
             pack: mk__preferences__v1__get_settings_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__get_settings_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__get_settings_request__get_packed_size,
             pack: mk__preferences__v1__get_settings_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        bound += m.subject.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1060,11 +1157,20 @@ extension Mk_Preferences_V1_GetSettingsResponse {
             pack: mk__preferences__v1__get_settings_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__get_settings_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__get_settings_response__get_packed_size,
             pack: mk__preferences__v1__get_settings_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        if let value = m.settings { bound += Mk_Preferences_V1_Settings.packedSizeBound(value) }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1155,11 +1261,23 @@ extension Mk_Preferences_V1_InboxMessage {
             pack: mk__preferences__v1__inbox_message__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__inbox_message__get_packed_size,
-            pack: mk__preferences__v1__inbox_message__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__inbox_message__get_packed_size, pack: mk__preferences__v1__inbox_message__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 7
+        bound += m.messageId.utf8.count
+        bound += m.title.utf8.count
+        bound += m.body.utf8.count
+        bound += m.concernsDeviceId.utf8.count
+        bound += m.sender.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1244,11 +1362,20 @@ extension Mk_Preferences_V1_ListBokPadDevicesRequest {
             pack: mk__preferences__v1__list_bok_pad_devices_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__list_bok_pad_devices_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__list_bok_pad_devices_request__get_packed_size,
             pack: mk__preferences__v1__list_bok_pad_devices_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        bound += m.subject.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1313,11 +1440,20 @@ extension Mk_Preferences_V1_ListBokPadDevicesResponse {
             pack: mk__preferences__v1__list_bok_pad_devices_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__list_bok_pad_devices_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__list_bok_pad_devices_response__get_packed_size,
             pack: mk__preferences__v1__list_bok_pad_devices_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = 0
+        for value in m.deviceIds { bound += ProtoCodec.fieldBound + value.utf8.count }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1394,11 +1530,21 @@ extension Mk_Preferences_V1_ListInboxRequest {
             pack: mk__preferences__v1__list_inbox_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__list_inbox_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__list_inbox_request__get_packed_size,
             pack: mk__preferences__v1__list_inbox_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.subject.utf8.count
+        bound += m.deviceId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1469,11 +1615,22 @@ extension Mk_Preferences_V1_ListInboxResponse {
             pack: mk__preferences__v1__list_inbox_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__list_inbox_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__list_inbox_response__get_packed_size,
             pack: mk__preferences__v1__list_inbox_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = 0
+        for value in m.messages {
+            bound += ProtoCodec.fieldBound + Mk_Preferences_V1_InboxMessage.packedSizeBound(value)
+        }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1548,11 +1705,20 @@ extension Mk_Preferences_V1_ListNoticesRequest {
             pack: mk__preferences__v1__list_notices_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__list_notices_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__list_notices_request__get_packed_size,
             pack: mk__preferences__v1__list_notices_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.subject.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1619,11 +1785,22 @@ extension Mk_Preferences_V1_ListNoticesResponse {
             pack: mk__preferences__v1__list_notices_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__list_notices_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__list_notices_response__get_packed_size,
             pack: mk__preferences__v1__list_notices_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = 0
+        for value in m.notices {
+            bound += ProtoCodec.fieldBound + Mk_Preferences_V1_NoticeEntry.packedSizeBound(value)
+        }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1706,11 +1883,22 @@ extension Mk_Preferences_V1_NoticeEntry {
             pack: mk__preferences__v1__notice_entry__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__notice_entry__get_packed_size,
-            pack: mk__preferences__v1__notice_entry__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__notice_entry__get_packed_size, pack: mk__preferences__v1__notice_entry__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.title.utf8.count
+        for value in m.channels {
+            bound += ProtoCodec.fieldBound + Mk_Preferences_V1_ChannelStatus.packedSizeBound(value)
+        }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1813,11 +2001,24 @@ extension Mk_Preferences_V1_NotifyLoginRequest {
             pack: mk__preferences__v1__notify_login_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__notify_login_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__notify_login_request__get_packed_size,
             pack: mk__preferences__v1__notify_login_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 6
+        bound += m.subject.utf8.count
+        bound += m.means.utf8.count
+        bound += m.origin.utf8.count
+        bound += m.eventId.utf8.count
+        bound += m.deviceId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1900,11 +2101,18 @@ extension Mk_Preferences_V1_NotifyLoginResponse {
             pack: mk__preferences__v1__notify_login_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__notify_login_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__notify_login_response__get_packed_size,
             pack: mk__preferences__v1__notify_login_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1977,11 +2185,22 @@ extension Mk_Preferences_V1_RegisterPushTokenRequest {
             pack: mk__preferences__v1__register_push_token_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__register_push_token_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__register_push_token_request__get_packed_size,
             pack: mk__preferences__v1__register_push_token_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.subject.utf8.count
+        bound += m.deviceId.utf8.count
+        bound += m.pushToken.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2044,11 +2263,18 @@ extension Mk_Preferences_V1_RegisterPushTokenResponse {
             pack: mk__preferences__v1__register_push_token_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__register_push_token_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__register_push_token_response__get_packed_size,
             pack: mk__preferences__v1__register_push_token_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        0
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2113,11 +2339,21 @@ extension Mk_Preferences_V1_SaveContactsRequest {
             pack: mk__preferences__v1__save_contacts_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__save_contacts_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__save_contacts_request__get_packed_size,
             pack: mk__preferences__v1__save_contacts_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.subject.utf8.count
+        if let value = m.contacts { bound += Mk_Preferences_V1_Contacts.packedSizeBound(value) }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2184,11 +2420,20 @@ extension Mk_Preferences_V1_SaveContactsResponse {
             pack: mk__preferences__v1__save_contacts_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__save_contacts_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__save_contacts_response__get_packed_size,
             pack: mk__preferences__v1__save_contacts_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        if let value = m.contacts { bound += Mk_Preferences_V1_Contacts.packedSizeBound(value) }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2256,11 +2501,21 @@ extension Mk_Preferences_V1_SaveSettingsRequest {
             pack: mk__preferences__v1__save_settings_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__save_settings_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__save_settings_request__get_packed_size,
             pack: mk__preferences__v1__save_settings_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.subject.utf8.count
+        if let value = m.settings { bound += Mk_Preferences_V1_Settings.packedSizeBound(value) }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2327,11 +2582,20 @@ extension Mk_Preferences_V1_SaveSettingsResponse {
             pack: mk__preferences__v1__save_settings_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__save_settings_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__save_settings_response__get_packed_size,
             pack: mk__preferences__v1__save_settings_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        if let value = m.settings { bound += Mk_Preferences_V1_Settings.packedSizeBound(value) }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2419,11 +2683,25 @@ extension Mk_Preferences_V1_SendInformativeRequest {
             pack: mk__preferences__v1__send_informative_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__send_informative_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__send_informative_request__get_packed_size,
             pack: mk__preferences__v1__send_informative_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 6
+        bound += m.authorityId.utf8.count
+        bound += m.authorityName.utf8.count
+        bound += m.subject.utf8.count
+        bound += m.title.utf8.count
+        bound += m.body.utf8.count
+        bound += m.idempotencyKey.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2517,11 +2795,23 @@ extension Mk_Preferences_V1_SendInformativeResponse {
             pack: mk__preferences__v1__send_informative_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__send_informative_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__send_informative_response__get_packed_size,
             pack: mk__preferences__v1__send_informative_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        bound += m.notificationId.utf8.count
+        for value in m.channels {
+            bound += ProtoCodec.fieldBound + Mk_Preferences_V1_ChannelStatus.packedSizeBound(value)
+        }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2604,11 +2894,24 @@ extension Mk_Preferences_V1_Settings {
             pack: mk__preferences__v1__settings__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__preferences__v1__settings__get_packed_size,
-            pack: mk__preferences__v1__settings__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__settings__get_packed_size, pack: mk__preferences__v1__settings__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        for value in m.contacts {
+            bound += ProtoCodec.fieldBound + Mk_Preferences_V1_ContactSetting.packedSizeBound(value)
+        }
+        for value in m.devices {
+            bound += ProtoCodec.fieldBound + Mk_Preferences_V1_DeviceSetting.packedSizeBound(value)
+        }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps

@@ -322,11 +322,19 @@ extension Mk_Registry_V1_ChallengeAnswer {
             pack: mk__registry__v1__challenge_answer__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__challenge_answer__get_packed_size,
-            pack: mk__registry__v1__challenge_answer__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__challenge_answer__get_packed_size, pack: mk__registry__v1__challenge_answer__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        bound += m.challengeId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -398,11 +406,21 @@ extension Mk_Registry_V1_CheckLastMeansRequest {
             pack: mk__registry__v1__check_last_means_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__check_last_means_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__check_last_means_request__get_packed_size,
             pack: mk__registry__v1__check_last_means_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.subject.utf8.count
+        bound += m.deviceId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -471,11 +489,18 @@ extension Mk_Registry_V1_CheckLastMeansResponse {
             pack: mk__registry__v1__check_last_means_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__check_last_means_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__check_last_means_response__get_packed_size,
             pack: mk__registry__v1__check_last_means_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -568,11 +593,25 @@ extension Mk_Registry_V1_CompletePairingRequest {
             pack: mk__registry__v1__complete_pairing_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__complete_pairing_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__complete_pairing_request__get_packed_size,
             pack: mk__registry__v1__complete_pairing_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 7
+        bound += m.activationCode.utf8.count
+        bound += m.deviceName.utf8.count
+        bound += m.model.utf8.count
+        bound += m.appVersion.utf8.count
+        bound += m.publicKey.count
+        bound += m.pushToken.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -663,11 +702,20 @@ extension Mk_Registry_V1_CompletePairingResponse {
             pack: mk__registry__v1__complete_pairing_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__complete_pairing_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__complete_pairing_response__get_packed_size,
             pack: mk__registry__v1__complete_pairing_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        if let value = m.device { bound += Mk_Registry_V1_Device.packedSizeBound(value) }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -767,11 +815,23 @@ extension Mk_Registry_V1_Device {
             pack: mk__registry__v1__device__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__device__get_packed_size,
-            pack: mk__registry__v1__device__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__device__get_packed_size, pack: mk__registry__v1__device__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 9
+        bound += m.deviceId.utf8.count
+        bound += m.displayName.utf8.count
+        bound += m.deviceName.utf8.count
+        bound += m.model.utf8.count
+        bound += m.appVersion.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -867,11 +927,21 @@ extension Mk_Registry_V1_GetDeviceRequest {
             pack: mk__registry__v1__get_device_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__get_device_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__get_device_request__get_packed_size,
             pack: mk__registry__v1__get_device_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.subject.utf8.count
+        bound += m.deviceId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -939,11 +1009,20 @@ extension Mk_Registry_V1_GetDeviceResponse {
             pack: mk__registry__v1__get_device_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__get_device_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__get_device_response__get_packed_size,
             pack: mk__registry__v1__get_device_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        if let value = m.device { bound += Mk_Registry_V1_Device.packedSizeBound(value) }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1010,11 +1089,21 @@ extension Mk_Registry_V1_GetPairingRequest {
             pack: mk__registry__v1__get_pairing_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__get_pairing_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__get_pairing_request__get_packed_size,
             pack: mk__registry__v1__get_pairing_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.subject.utf8.count
+        bound += m.pairingId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1092,11 +1181,20 @@ extension Mk_Registry_V1_GetPairingResponse {
             pack: mk__registry__v1__get_pairing_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__get_pairing_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__get_pairing_response__get_packed_size,
             pack: mk__registry__v1__get_pairing_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.deviceId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1188,11 +1286,22 @@ extension Mk_Registry_V1_HistoryEntry {
             pack: mk__registry__v1__history_entry__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__history_entry__get_packed_size,
-            pack: mk__registry__v1__history_entry__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__history_entry__get_packed_size, pack: mk__registry__v1__history_entry__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 6
+        bound += m.deviceId.utf8.count
+        bound += m.deviceDisplayName.utf8.count
+        bound += m.detail.utf8.count
+        bound += m.origin.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1280,11 +1389,21 @@ extension Mk_Registry_V1_IsSessionRevokedRequest {
             pack: mk__registry__v1__is_session_revoked_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__is_session_revoked_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__is_session_revoked_request__get_packed_size,
             pack: mk__registry__v1__is_session_revoked_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.subject.utf8.count
+        bound += m.sessionId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1353,11 +1472,18 @@ extension Mk_Registry_V1_IsSessionRevokedResponse {
             pack: mk__registry__v1__is_session_revoked_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__is_session_revoked_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__is_session_revoked_response__get_packed_size,
             pack: mk__registry__v1__is_session_revoked_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1420,11 +1546,20 @@ extension Mk_Registry_V1_IssueChallengeRequest {
             pack: mk__registry__v1__issue_challenge_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__issue_challenge_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__issue_challenge_request__get_packed_size,
             pack: mk__registry__v1__issue_challenge_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        bound += m.deviceId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1499,11 +1634,21 @@ extension Mk_Registry_V1_IssueChallengeResponse {
             pack: mk__registry__v1__issue_challenge_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__issue_challenge_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__issue_challenge_response__get_packed_size,
             pack: mk__registry__v1__issue_challenge_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.challengeId.utf8.count
+        bound += m.nonce.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1578,11 +1723,17 @@ extension Mk_Registry_V1_KnownMeans {
             pack: mk__registry__v1__known_means__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__known_means__get_packed_size,
-            pack: mk__registry__v1__known_means__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__known_means__get_packed_size, pack: mk__registry__v1__known_means__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound * 2
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1657,11 +1808,20 @@ extension Mk_Registry_V1_ListDeviceHistoryRequest {
             pack: mk__registry__v1__list_device_history_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__list_device_history_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__list_device_history_request__get_packed_size,
             pack: mk__registry__v1__list_device_history_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.subject.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1730,11 +1890,22 @@ extension Mk_Registry_V1_ListDeviceHistoryResponse {
             pack: mk__registry__v1__list_device_history_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__list_device_history_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__list_device_history_response__get_packed_size,
             pack: mk__registry__v1__list_device_history_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = 0
+        for value in m.entries {
+            bound += ProtoCodec.fieldBound + Mk_Registry_V1_HistoryEntry.packedSizeBound(value)
+        }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1803,11 +1974,20 @@ extension Mk_Registry_V1_ListDevicesRequest {
             pack: mk__registry__v1__list_devices_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__list_devices_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__list_devices_request__get_packed_size,
             pack: mk__registry__v1__list_devices_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        bound += m.subject.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1872,11 +2052,22 @@ extension Mk_Registry_V1_ListDevicesResponse {
             pack: mk__registry__v1__list_devices_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__list_devices_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__list_devices_response__get_packed_size,
             pack: mk__registry__v1__list_devices_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = 0
+        for value in m.devices {
+            bound += ProtoCodec.fieldBound + Mk_Registry_V1_Device.packedSizeBound(value)
+        }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -1944,11 +2135,20 @@ extension Mk_Registry_V1_ListMeansRequest {
             pack: mk__registry__v1__list_means_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__list_means_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__list_means_request__get_packed_size,
             pack: mk__registry__v1__list_means_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        bound += m.subject.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2012,11 +2212,22 @@ extension Mk_Registry_V1_ListMeansResponse {
             pack: mk__registry__v1__list_means_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__list_means_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__list_means_response__get_packed_size,
             pack: mk__registry__v1__list_means_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = 0
+        for value in m.means {
+            bound += ProtoCodec.fieldBound + Mk_Registry_V1_KnownMeans.packedSizeBound(value)
+        }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2109,11 +2320,23 @@ extension Mk_Registry_V1_RecordUseRequest {
             pack: mk__registry__v1__record_use_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__record_use_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__record_use_request__get_packed_size,
             pack: mk__registry__v1__record_use_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 6
+        bound += m.subject.utf8.count
+        bound += m.deviceId.utf8.count
+        bound += m.origin.utf8.count
+        bound += m.eventId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2193,11 +2416,18 @@ extension Mk_Registry_V1_RecordUseResponse {
             pack: mk__registry__v1__record_use_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__record_use_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__record_use_response__get_packed_size,
             pack: mk__registry__v1__record_use_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2270,11 +2500,22 @@ extension Mk_Registry_V1_RenameDeviceRequest {
             pack: mk__registry__v1__rename_device_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__rename_device_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__rename_device_request__get_packed_size,
             pack: mk__registry__v1__rename_device_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.subject.utf8.count
+        bound += m.deviceId.utf8.count
+        bound += m.displayName.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2349,11 +2590,20 @@ extension Mk_Registry_V1_RenameDeviceResponse {
             pack: mk__registry__v1__rename_device_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__rename_device_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__rename_device_response__get_packed_size,
             pack: mk__registry__v1__rename_device_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        if let value = m.device { bound += Mk_Registry_V1_Device.packedSizeBound(value) }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2426,11 +2676,21 @@ extension Mk_Registry_V1_RevokeSessionRequest {
             pack: mk__registry__v1__revoke_session_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__revoke_session_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__revoke_session_request__get_packed_size,
             pack: mk__registry__v1__revoke_session_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.subject.utf8.count
+        bound += m.sessionId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2501,11 +2761,18 @@ extension Mk_Registry_V1_RevokeSessionResponse {
             pack: mk__registry__v1__revoke_session_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__revoke_session_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__revoke_session_response__get_packed_size,
             pack: mk__registry__v1__revoke_session_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2571,11 +2838,19 @@ extension Mk_Registry_V1_SignedPayload {
             pack: mk__registry__v1__signed_payload__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__signed_payload__get_packed_size,
-            pack: mk__registry__v1__signed_payload__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__signed_payload__get_packed_size, pack: mk__registry__v1__signed_payload__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.payload.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2642,11 +2917,20 @@ extension Mk_Registry_V1_StartPairingRequest {
             pack: mk__registry__v1__start_pairing_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__start_pairing_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__start_pairing_request__get_packed_size,
             pack: mk__registry__v1__start_pairing_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        bound += m.subject.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2721,11 +3005,21 @@ extension Mk_Registry_V1_StartPairingResponse {
             pack: mk__registry__v1__start_pairing_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__start_pairing_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__start_pairing_response__get_packed_size,
             pack: mk__registry__v1__start_pairing_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.pairingId.utf8.count
+        bound += m.activationCode.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2813,11 +3107,21 @@ extension Mk_Registry_V1_UnpairDeviceRequest {
             pack: mk__registry__v1__unpair_device_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__unpair_device_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__unpair_device_request__get_packed_size,
             pack: mk__registry__v1__unpair_device_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 4
+        bound += m.subject.utf8.count
+        bound += m.deviceId.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2895,11 +3199,18 @@ extension Mk_Registry_V1_UnpairDeviceResponse {
             pack: mk__registry__v1__unpair_device_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__unpair_device_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__unpair_device_response__get_packed_size,
             pack: mk__registry__v1__unpair_device_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound * 2
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -2979,11 +3290,23 @@ extension Mk_Registry_V1_VerifyDeviceSignatureRequest {
             pack: mk__registry__v1__verify_device_signature_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__verify_device_signature_request__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__verify_device_signature_request__get_packed_size,
             pack: mk__registry__v1__verify_device_signature_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 4
+        bound += m.deviceId.utf8.count
+        if let value = m.challenge { bound += Mk_Registry_V1_ChallengeAnswer.packedSizeBound(value) }
+        if let value = m.signedPayload { bound += Mk_Registry_V1_SignedPayload.packedSizeBound(value) }
+        bound += m.signature.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -3065,11 +3388,20 @@ extension Mk_Registry_V1_VerifyDeviceSignatureResponse {
             pack: mk__registry__v1__verify_device_signature_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__registry__v1__verify_device_signature_response__get_packed_size,
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__verify_device_signature_response__get_packed_size,
             pack: mk__registry__v1__verify_device_signature_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 2
+        bound += m.subject.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps

@@ -174,11 +174,22 @@ extension Mk_Rpc_V1_Envelope {
             pack: mk__rpc__v1__envelope__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__rpc__v1__envelope__get_packed_size,
-            pack: mk__rpc__v1__envelope__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__rpc__v1__envelope__get_packed_size, pack: mk__rpc__v1__envelope__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 7
+        bound += m.method.utf8.count
+        if let value = m.metadata { bound += Mk_Rpc_V1_Metadata.packedSizeBound(value) }
+        bound += m.payload.count
+        if let value = m.status { bound += Mk_Rpc_V1_Status.packedSizeBound(value) }
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -255,11 +266,19 @@ extension Mk_Rpc_V1_HealthCheckRequest {
             pack: mk__rpc__v1__health_check_request__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__rpc__v1__health_check_request__get_packed_size,
-            pack: mk__rpc__v1__health_check_request__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__rpc__v1__health_check_request__get_packed_size, pack: mk__rpc__v1__health_check_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound
+        bound += m.service.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -322,11 +341,17 @@ extension Mk_Rpc_V1_HealthCheckResponse {
             pack: mk__rpc__v1__health_check_response__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__rpc__v1__health_check_response__get_packed_size,
-            pack: mk__rpc__v1__health_check_response__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__rpc__v1__health_check_response__get_packed_size, pack: mk__rpc__v1__health_check_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        ProtoCodec.fieldBound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -396,11 +421,21 @@ extension Mk_Rpc_V1_Metadata {
             pack: mk__rpc__v1__metadata__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__rpc__v1__metadata__get_packed_size,
-            pack: mk__rpc__v1__metadata__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__rpc__v1__metadata__get_packed_size, pack: mk__rpc__v1__metadata__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.traceId.utf8.count
+        bound += m.caller.utf8.count
+        bound += m.idempotencyKey.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
@@ -482,10 +517,20 @@ extension Mk_Rpc_V1_Status {
             pack: mk__rpc__v1__status__pack)
     }
 
-    /// The packed message, building its C representation once.
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
     public func serializedBytes() throws(ProtoError) -> [UInt8] {
         try ProtoCodec.packedBytes(
-            self, build: Self.makeCMessage, size: mk__rpc__v1__status__get_packed_size, pack: mk__rpc__v1__status__pack)
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__rpc__v1__status__get_packed_size, pack: mk__rpc__v1__status__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 3
+        bound += m.message.utf8.count
+        bound += m.reason.utf8.count
+        return bound
     }
 
     /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps

@@ -53,18 +53,26 @@ enum ProtoCodec {
         }
     }
 
-    /// The packed bytes of `message`, building the C tree once.
+    /// The most bytes one field adds besides its payload: a tag (at most 5 bytes, field numbers
+    /// being below 2²⁹) and a length or scalar value (at most 10, a varint of 64 bits). A packed
+    /// repeated scalar field takes one tag and length and at most 10 bytes per element.
+    static let fieldBound = 15
+
+    /// The packed bytes of `message`, building the C tree once and packing it into an array of
+    /// `bound` bytes (the message's `packedSizeBound`, at least its packed size). `size` (protobuf-c's
+    /// exact walk) checks the bound in debug builds only: skipping that walk is the point.
     static func packedBytes<M, C>(
         _ message: M,
+        bound: Int,
         build: (M, ProtoArena) throws(ProtoError) -> UnsafeMutablePointer<C>,
         size: (UnsafePointer<C>?) -> Int,
         pack: (UnsafePointer<C>?, UnsafeMutablePointer<UInt8>?) -> Int
     ) throws(ProtoError) -> [UInt8] {
         try ProtoArena.with { arena throws(ProtoError) -> [UInt8] in
             let c = try build(message, arena)
-            let needed = size(c)
-            guard needed > 0 else { return [] }
-            return [UInt8](unsafeUninitializedCapacity: needed) { buffer, count in
+            assert(size(c) <= bound, "the packed size exceeds the generated bound")
+            guard bound > 0 else { return [] }
+            return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
                 count = pack(c, buffer.baseAddress)
             }
         }
