@@ -141,6 +141,22 @@ struct SecurityUnitTests {
         for malformed in ["0", "0g", "zz", " 00", "0x00", "ž0"] { #expect(Hex.decode(malformed) == nil) }
     }
 
+    @Test func theMediaTypeIgnoresCaseBlanksAndParameters() {
+        func request(_ contentType: String?) -> Request {
+            var fields = HTTPFields()
+            if let contentType { fields[.contentType] = contentType }
+            return Request(
+                head: HTTPRequest(method: .post, scheme: nil, authority: nil, path: "/", headerFields: fields),
+                body: Hummingbird.RequestBody(buffer: ByteBuffer()))
+        }
+        for accepted in ["application/json", "Application/JSON", " application/json ; charset=utf-8", "\tapplication/json;"] {
+            #expect(Gateway.RequestBody.hasMediaType(request(accepted), "application/json"), "\(accepted)")
+        }
+        for refused in [nil, "", "text/plain", "application/json5", "application/jsonx; a=b", "application/ json", "application"] {
+            #expect(!Gateway.RequestBody.hasMediaType(request(refused), "application/json"), "\(refused ?? "none")")
+        }
+    }
+
     @Test func callerCredentialsAreCheckedFromTheBasicHeader() throws {
         let digest = Hex.encode(SHA256.hash(data: Array("tajné heslo".utf8))).uppercased()
         let store = try CallerCredentialStore(
