@@ -130,9 +130,11 @@ struct RecordUseBatchTests {
                 }
             }
             for answer in answers { #expect(try await answer.value) }
-            let keys = try await fixture.registry.listDevices(.init(subject: citizen), options: RPCCallOptions()).devices
+            let keys = try await fixture.registry.listDevices(.init(subject: citizen), options: RPCCallOptions())
+                .devices
             #expect(keys.map(\.lastUsedAtUnixMicros) == [base + 5_000_000])
-            let othersKeys = try await fixture.registry.listDevices(.init(subject: other), options: RPCCallOptions()).devices
+            let othersKeys = try await fixture.registry.listDevices(.init(subject: other), options: RPCCallOptions())
+                .devices
             #expect(othersKeys.map(\.lastUsedAtUnixMicros) == [0])
             let means = try await fixture.database.query(
                 """

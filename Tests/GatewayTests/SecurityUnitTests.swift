@@ -149,10 +149,16 @@ struct SecurityUnitTests {
                 head: HTTPRequest(method: .post, scheme: nil, authority: nil, path: "/", headerFields: fields),
                 body: Hummingbird.RequestBody(buffer: ByteBuffer()))
         }
-        for accepted in ["application/json", "Application/JSON", " application/json ; charset=utf-8", "\tapplication/json;"] {
+        let accepted = [
+            "application/json", "Application/JSON", " application/json ; charset=utf-8", "\tapplication/json;",
+        ]
+        for accepted in accepted {
             #expect(Gateway.RequestBody.hasMediaType(request(accepted), "application/json"), "\(accepted)")
         }
-        for refused in [nil, "", "text/plain", "application/json5", "application/jsonx; a=b", "application/ json", "application"] {
+        let refused = [
+            nil, "", "text/plain", "application/json5", "application/jsonx; a=b", "application/ json", "application",
+        ]
+        for refused in refused {
             #expect(!Gateway.RequestBody.hasMediaType(request(refused), "application/json"), "\(refused ?? "none")")
         }
     }
@@ -160,12 +166,15 @@ struct SecurityUnitTests {
     @Test func callerCredentialsAreCheckedFromTheBasicHeader() throws {
         let digest = Hex.encode(SHA256.hash(data: Array("tajné heslo".utf8))).uppercased()
         let store = try CallerCredentialStore(
-            json: #"{"callers": [{"kind": "authority", "id": "cssz", "name": "ČSSZ", "secretSha256": "\#(digest)"}]}"#)
+            json: #"{"callers": [{"kind": "authority", "id": "cssz", "name": "ČSSZ", "secretSha256": "\#(digest)"}]}"#
+        )
         func header(_ scheme: String, _ credentials: String, padding: String = "") -> String {
             scheme + padding + Data(credentials.utf8).base64EncodedString() + padding
         }
-        #expect(store.authenticate(authorization: header("Basic ", "cssz:tajné heslo"), kind: .authority)?.id == "cssz")
-        #expect(store.authenticate(authorization: header("bASIC ", "cssz:tajné heslo", padding: " \t"), kind: .authority)?.name == "ČSSZ")
+        let plain = store.authenticate(authorization: header("Basic ", "cssz:tajné heslo"), kind: .authority)
+        #expect(plain?.id == "cssz")
+        let padded = header("bASIC ", "cssz:tajné heslo", padding: " \t")
+        #expect(store.authenticate(authorization: padded, kind: .authority)?.name == "ČSSZ")
         // A colon in the secret belongs to the secret.
         #expect(store.authenticate(authorization: header("Basic ", "cssz:tajné heslo:"), kind: .authority) == nil)
         for refused in [

@@ -133,7 +133,8 @@ extension RegistryStore {
                 ON CONFLICT (event_id) DO NOTHING
                 RETURNING event_id
             ), recorded AS (
-                SELECT input.* FROM input JOIN candidate USING (position) JOIN claimed ON claimed.event_id = candidate.event_id
+                SELECT input.* FROM input JOIN candidate USING (position)
+                JOIN claimed ON claimed.event_id = candidate.event_id
                 UNION ALL
                 SELECT input.* FROM input JOIN locked USING (subject) WHERE input.event_id = ''
             ), used AS (

@@ -20,15 +20,11 @@ enum RequestBody {
     }
 
     /// Whether the request's media type is `type`, a lowercase ASCII media type (parameters such as
-    /// charset ignored, case and blanks around it too). Compared on the header's bytes: every JSON
-    /// request passes here, and Foundation's trimming cost 3 % of the gateway's CPU on the login hook.
+    /// charset ignored, case and blanks around it too), compared on the header's bytes.
     static func hasMediaType(_ request: Request, _ type: String) -> Bool {
         guard let value = request.headers[.contentType] else { return false }
-        var mediaType = Substring(value).utf8.prefix { $0 != UInt8(ascii: ";") }
-        let blanks: [UInt8] = [UInt8(ascii: " "), UInt8(ascii: "\t")]
-        while let first = mediaType.first, blanks.contains(first) { mediaType.removeFirst() }
-        while let last = mediaType.last, blanks.contains(last) { mediaType.removeLast() }
-        return mediaType.elementsEqual(type.utf8) { (65...90).contains($0) ? $0 | 0x20 == $1 : $0 == $1 }
+        let mediaType = Substring(value).utf8.prefix { $0 != UInt8(ascii: ";") }
+        return HeaderBytes.equalsIgnoringCase(HeaderBytes.trimmed(mediaType), type)
     }
 
     /// A JSON body decoded as `type`: 415 for another content type, 400 for malformed JSON.

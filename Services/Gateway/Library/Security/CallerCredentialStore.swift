@@ -39,29 +39,17 @@ struct CallerCredentialStore: Sendable {
     /// on the header's bytes; the secret's digest is compared in constant time, also for an unknown id.
     func authenticate(authorization: String?, kind: CallerCredential.Kind) -> CallerCredential? {
         guard let authorization, authorization.utf8.count <= 1024 else { return nil }
-        var header = Substring(authorization).utf8
-        let scheme = header.prefix(6).map { (65...90).contains($0) ? $0 | 0x20 : $0 }
-        guard scheme.elementsEqual("basic ".utf8) else { return nil }
-        header = header.dropFirst(6)
-        let blanks: [UInt8] = [UInt8(ascii: " "), UInt8(ascii: "\t")]
-        while let first = header.first, blanks.contains(first) { header.removeFirst() }
-        while let last = header.last, blanks.contains(last) { header.removeLast() }
-        guard let decoded = Data(base64Encoded: Data(header)), let colon = decoded.firstIndex(of: UInt8(ascii: ":")),
+        let header = Substring(authorization).utf8
+        guard HeaderBytes.equalsIgnoringCase(header.prefix(6), "basic "),
+            let decoded = Data(base64Encoded: Data(HeaderBytes.trimmed(header.dropFirst(6)))),
+            let colon = decoded.firstIndex(of: UInt8(ascii: ":")),
             let id = String(bytes: decoded[..<colon], encoding: .utf8)
         else { return nil }
         let presented = Array(SHA256.hash(data: decoded[decoded.index(after: colon)...]))
         guard let known = callers["\(kind.rawValue)/\(id)"] else {
-            _ = Self.constantTimeEqual(presented, presented)
+            _ = Base64URL.constantTimeEqual(presented, presented)
             return nil
         }
-        return Self.constantTimeEqual(presented, known.secretDigest) ? known.caller : nil
-    }
-
-    /// Whether two digests are equal, looking at every byte whatever the first difference.
-    private static func constantTimeEqual(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        guard lhs.count == rhs.count else { return false }
-        var difference: UInt8 = 0
-        for index in lhs.indices { difference |= lhs[index] ^ rhs[index] }
-        return difference == 0
+        return Base64URL.constantTimeEqual(presented, known.secretDigest) ? known.caller : nil
     }
 }

@@ -25,8 +25,12 @@ enum Base64URL {
 
     /// Constant-time equality of two strings' bytes.
     static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
-        let left = Array(lhs.utf8)
-        let right = Array(rhs.utf8)
+        constantTimeEqual(Array(lhs.utf8), Array(rhs.utf8))
+    }
+
+    /// Constant-time equality of two byte strings: every byte is looked at, whatever the first
+    /// difference (only the lengths are compared first).
+    static func constantTimeEqual(_ left: [UInt8], _ right: [UInt8]) -> Bool {
         guard left.count == right.count else { return false }
         var difference: UInt8 = 0
         for index in left.indices {
