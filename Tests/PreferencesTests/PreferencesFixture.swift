@@ -179,8 +179,11 @@ struct PreferencesFixture {
             title: title, body: body, idempotencyKey: key)
     }
 
-    func send(_ request: Mk_Preferences_V1_SendInformativeRequest) async throws -> Mk_Preferences_V1_SendInformativeResponse {
-        try await preferences.sendInformative(request, options: RPCCallOptions())
+    /// Sends `request`; `timeout` replaces the client's default deadline (10 s).
+    func send(
+        _ request: Mk_Preferences_V1_SendInformativeRequest, timeout: Duration? = nil
+    ) async throws -> Mk_Preferences_V1_SendInformativeResponse {
+        try await preferences.sendInformative(request, options: RPCCallOptions(timeout: timeout))
     }
 
     func inbox(_ subject: String, _ device: String) async throws -> [Mk_Preferences_V1_InboxMessage] {

@@ -11,6 +11,12 @@ import Testing
 /// overshoot (at most slots − 1) for concurrent ones, nothing stored for a refused call.
 @Suite("Authority quota")
 struct QuotaTests {
+    /// The deadline of each of many concurrent sends. They queue in Preferences' two batch lanes,
+    /// and once the quota is reached each part of a batch is sent one call at a time, so the last
+    /// answers come seconds later on a loaded 2-core CI machine — past the client's 10 s default
+    /// once (CI, session 9). These tests check the quota, not how fast it answers.
+    static let concurrentCallTimeout: Duration = .seconds(120)
+
     @Test func sequentialSendsStopExactlyAtTheQuotaAcrossSlots() async throws {
         try await PreferencesFixture.with(quotaPerHour: 20, quotaSlots: 4) { fixture in
             for index in 0..<20 {
@@ -44,7 +50,8 @@ struct QuotaTests {
                         let key = "c\(index)"
                         do {
                             let answer = try await fixture.send(
-                                PreferencesFixture.informative(PreferencesFixture.newSubject(), key: key))
+                                PreferencesFixture.informative(PreferencesFixture.newSubject(), key: key),
+                                timeout: Self.concurrentCallTimeout)
                             return (key, answer.notificationId)
                         } catch let error as RPCError {
                             #expect(error.code == .resourceExhausted, "\(error)")
@@ -113,7 +120,8 @@ struct QuotaTests {
                     group.addTask {
                         do {
                             _ = try await fixture.send(
-                                PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "s\(index)"))
+                                PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "s\(index)"),
+                                timeout: Self.concurrentCallTimeout)
                             return true
                         } catch let error as RPCError where error.code == .resourceExhausted {
                             return false
