@@ -7,12 +7,13 @@ internal import UnixSignals
 /// Process-wide set-up shared by every executable: logging, metrics and the service group that
 /// runs until SIGTERM or SIGINT.
 public enum ProcessBootstrap {
-    /// Sends logs to standard error at `level` and metrics to a Prometheus registry, once per
+    /// Sends logs to standard error at `level` (in `StreamLogHandler`'s format, its metadata
+    /// formatted only for messages written) and metrics to a Prometheus registry, once per
     /// process (swift-log and swift-metrics allow one bootstrap). Returns that registry for
     /// the admin server's `/metrics`.
     public static func bootstrap(logLevel: Logger.Level) -> PrometheusCollectorRegistry {
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = DeferredMetadataLogHandler(output: StreamLogHandler.standardError(label: label))
             handler.logLevel = logLevel
             return handler
         }
