@@ -12,7 +12,7 @@ import Testing
 @Suite("Authority quota")
 struct QuotaTests {
     /// The deadline of each of many concurrent sends. They queue in Preferences' two batch lanes,
-    /// and once the quota is reached each part of a batch is sent one call at a time, so the last
+    /// and a part of a batch that would pass the quota is sent one call at a time, so the last
     /// answers come seconds later on a loaded 2-core CI machine — past the client's 10 s default
     /// once (CI, session 9). These tests check the quota, not how fast it answers.
     static let concurrentCallTimeout: Duration = .seconds(120)
@@ -110,6 +110,63 @@ struct QuotaTests {
             }
             #expect(error?.code == .resourceExhausted)
             #expect(try await pruner.pruneOnce() == 0)
+        }
+    }
+
+    @Test func onceARefusalShowsTheQuotaUsedUpItsCallsAreAnsweredWithoutCountingAndTheOthersStillBatch() async throws {
+        try await PreferencesFixture.with(quotaPerHour: 4, quotaSlots: 2) { fixture in
+            let senders = (0..<4).map { _ in PreferencesFixture.newSubject() }
+            var earlier: [String] = []
+            for (index, subject) in senders.enumerated() {
+                earlier.append(
+                    try await fixture.send(PreferencesFixture.informative(subject, key: "k\(index)")).notificationId)
+            }
+            let first = await rpcError {
+                try await fixture.send(PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "k4"))
+            }
+            #expect(first?.code == .resourceExhausted)
+            // New notifications of the used-up authority between another authority's, then a
+            // repeat and a key reused for other content.
+            let refusedSubjects = (0..<4).map { _ in PreferencesFixture.newSubject() }
+            var requests: [Mk_Preferences_V1_SendInformativeRequest] = []
+            for index in 0..<4 {
+                requests.append(PreferencesFixture.informative(refusedSubjects[index], key: "new-\(index)"))
+                requests.append(
+                    PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "m\(index)", authority: "mvcr"))
+            }
+            requests.append(PreferencesFixture.informative(senders[0], key: "k0"))
+            requests.append(PreferencesFixture.informative(senders[1], key: "k1", title: "Jiný titulek"))
+            let answers = try await InformativeBatchTests.whileLanesAreBusy(fixture) {
+                requests.map { request in Task { try await fixture.send(request) } }
+            }
+            for index in 0..<4 {
+                let refused = await #expect(throws: RPCError.self) { try await answers[2 * index].value }
+                #expect(refused?.code == .resourceExhausted)
+                #expect(refused?.message.contains("4") == true)
+                _ = try await answers[2 * index + 1].value
+            }
+            #expect(try await answers[8].value.notificationId == earlier[0])
+            let reused = await #expect(throws: RPCError.self) { try await answers[9].value }
+            #expect(reused?.code == .alreadyExists)
+            // The other authority's notifications went together: refusals no longer make a part
+            // of the batch roll back and send its calls one at a time.
+            let other = try await fixture.database.query(
+                "SELECT count(*), count(DISTINCT xmin::text) FROM notification WHERE authority_id = 'mvcr'"
+            ).single((Int64, Int64).self)
+            #expect(other.0 == 4)
+            #expect(other.1 < 4)
+            // Nothing of the refused calls was written.
+            let written = try await fixture.database.query(
+                """
+                SELECT (SELECT count(*) FROM notification WHERE authority_id = 'ossz'),
+                       (SELECT sum(used)::bigint FROM authority_quota WHERE authority_id = 'ossz'),
+                       (SELECT count(*) FROM citizen WHERE subject = ANY(\(refusedSubjects)))
+                """
+            ).single((Int64, Int64, Int64).self)
+            #expect(written == (4, 4, 0))
+            // The next hour's quota is whole again.
+            fixture.clock.advance(by: 3600)
+            _ = try await fixture.send(PreferencesFixture.informative(refusedSubjects[0], key: "new-0"))
         }
     }
 

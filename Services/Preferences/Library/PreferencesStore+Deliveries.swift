@@ -62,7 +62,7 @@ extension PreferencesStore {
     /// place as soon as this commits, and with push on it queues a wake-up for the key.
     ///
     /// With `quota` (the charge an earlier statement of this transaction made for the notification)
-    /// the same statement also reads the count of the charge's hour, which ``checkQuota(used:)``
+    /// the same statement also reads the count of the charge's hour, which ``checkQuota(used:authority:window:)``
     /// judges: the second half of the quota check, without a statement of its own.
     nonisolated(nonsending) func insert(
         _ notification: NewNotification, targets: [Target], at now: Date, audit: NoticeAudit? = nil,
@@ -72,8 +72,8 @@ extension PreferencesStore {
         let used = try await connection.query(
             Self.insertQuery(notification, rows: rows, at: now, audit: audit, quota: quota)
         ).single(Int64?.self)
-        if quota != nil {
-            try checkQuota(used: used ?? 0)
+        if let quota {
+            try checkQuota(used: used ?? 0, authority: notification.authorityID ?? "", window: quota.window)
         }
         if configuration.pushEnabled, !rows.keys.isEmpty {
             try await queueWakeups(for: rows.keys, at: now, on: connection)

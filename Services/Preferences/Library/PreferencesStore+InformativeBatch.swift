@@ -17,20 +17,34 @@ extension PreferencesStore {
     /// Sends a batch of informative notifications, answering each as
     /// ``sendInformative(_:origin:)`` would.
     ///
-    /// The batch is cut into parts in which no authority has more notifications than its quota
-    /// has slots, and each part is one transaction (``sendTogether(_:)``). A part that fails, or
-    /// that the batch cannot answer as the calls alone would, is sent one notification at a time,
-    /// so one that fails fails alone; `logger` tells why.
+    /// Calls of authorities whose quota is known to be used up this hour are answered with reads
+    /// only (``answerOverQuota(_:)``). The others are cut into parts in which no authority has
+    /// more notifications than its quota has slots, and each part is one transaction
+    /// (``sendTogether(_:)``). A part that fails, or that the batch cannot answer as the calls
+    /// alone would, is sent one notification at a time, so one that fails fails alone; `logger`
+    /// tells why.
     func sendInformatives(
         _ batch: [(informative: Informative, origin: CallOrigin)], logger: Logger
     ) async -> [Result<AcceptedInformative, any Error>] {
         var answers = [Result<AcceptedInformative, any Error>](
             repeating: .failure(BatchQueueError.unanswered), count: batch.count)
-        let authorities = batch.map(\.informative.authorityID)
+        let window = Self.quotaWindow(at: clock.now())
+        var overQuota: [Int] = []
+        var within: [Int] = []
+        for index in batch.indices {
+            if exhaustedQuotas.contains(batch[index].informative.authorityID, window: window) {
+                overQuota.append(index)
+            } else {
+                within.append(index)
+            }
+        }
+        let refused = await BatchQueue.answerEach(overQuota) { try await answerOverQuota(batch[$0].informative) }
+        for (index, result) in zip(overQuota, refused) { answers[index] = result }
+        let authorities = within.map { batch[$0].informative.authorityID }
         for part in Self.quotaParts(of: authorities, slots: configuration.authorityQuotaSlots) {
-            let items = part.map { batch[$0] }
-            let results = await send(items, logger: logger)
-            for (index, result) in zip(part, results) { answers[index] = result }
+            let positions = part.map { within[$0] }
+            let results = await send(positions.map { batch[$0] }, logger: logger)
+            for (index, result) in zip(positions, results) { answers[index] = result }
         }
         return answers
     }
@@ -78,7 +92,7 @@ extension PreferencesStore {
     /// Citizens are locked sorted by subject (arrival order within one), then the quota slots
     /// sorted, so parts running at once take their locks in one order. Each new notification of
     /// an authority is counted in a slot of its own, so a slot never holds more than one
-    /// uncommitted count and the quota's bound (``checkQuota(used:)``) holds as for single calls.
+    /// uncommitted count and the quota's bound (``checkQuota(used:authority:window:)``) holds as for single calls.
     /// A key repeated within the part with the same content answers its first's answer.
     ///
     /// Throws `SendOneByOne` when the answers would depend on the calls' order: a key used before

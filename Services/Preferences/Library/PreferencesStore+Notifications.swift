@@ -42,8 +42,13 @@ extension PreferencesStore {
 
     /// Accepts an informative notification: the same key and content answer the first answer,
     /// the same key with other content is ALREADY_EXISTS, a full hourly quota RESOURCE_EXHAUSTED.
-    /// ``sendInformatives(_:logger:)`` accepts concurrent ones together.
+    /// ``sendInformatives(_:logger:)`` accepts concurrent ones together. Once a refusal showed the
+    /// quota used up this hour, the authority's calls are answered with reads only
+    /// (``answerOverQuota(_:)``).
     func sendInformative(_ request: Informative, origin: CallOrigin) async throws -> AcceptedInformative {
+        if exhaustedQuotas.contains(request.authorityID, window: Self.quotaWindow(at: clock.now())) {
+            return try await answerOverQuota(request)
+        }
         do {
             return try await sendInformativeOnce(request, origin: origin)
         } catch let error as PostgresTransactionError {
@@ -53,24 +58,24 @@ extension PreferencesStore {
         }
     }
 
+    /// The answer to a key used before for other content.
+    static let idempotencyKeyReused = RPCError(
+        .alreadyExists, "idempotency_key: was already used for a notification with other content",
+        reason: "IDEMPOTENCY_KEY_REUSED")
+
     private func sendInformativeOnce(_ request: Informative, origin: CallOrigin) async throws -> AcceptedInformative {
         let now = clock.now()
         let hash = request.contentHash
         return try await client.withTransaction { connection in
             let citizen = try await lockCitizen(request.subject, at: now, on: connection)
             // A repeat of the key, the citizen's keys and, only when it is no repeat, the quota
-            // slot's count (the first half of the quota check; see checkQuota(used:)).
+            // slot's count (the first half of the quota check; see checkQuota(used:authority:window:)).
             let charge = quotaCharge(at: now)
             let (existingID, storedHash, keys) = try await connection.query(
                 Self.informativeLookupQuery(request, charge: charge)
             ).single((UUID?, [UInt8]?, [UUID]).self)
             if let existingID {
-                guard storedHash == hash else {
-                    throw RPCError(
-                        .alreadyExists,
-                        "idempotency_key: was already used for a notification with other content",
-                        reason: "IDEMPOTENCY_KEY_REUSED")
-                }
+                guard storedHash == hash else { throw Self.idempotencyKeyReused }
                 return (existingID, try await senderStatuses(of: existingID, on: connection))
             }
             let targets = Self.informativeTargets(of: citizen, keys: keys)

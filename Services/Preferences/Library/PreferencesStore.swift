@@ -9,6 +9,8 @@ struct PreferencesStore: Sendable {
     let client: PostgresClient
     let clock: any WallClock
     let configuration: PreferencesConfiguration
+    /// The authorities whose quota is known to be used up this hour.
+    let exhaustedQuotas = ExhaustedQuotas()
 
     /// A citizen's row as locked by ``lockCitizen(_:at:on:)``.
     struct Citizen: Sendable {
