@@ -251,6 +251,10 @@ public nonisolated struct Mk_Preferences_V1_DeviceSetting: Sendable {
   /// Využívat zařízení jako BOK-pad.
   public var bokPad: Bool = false
 
+  /// The key's name as Preferences last heard it from the registry (DevicePaired, DeviceRenamed),
+  /// so that the grid names its rows without asking the registry. Read-only: SaveSettings ignores it.
+  public var displayName: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -689,6 +693,39 @@ public nonisolated struct Mk_Preferences_V1_AckInboxResponse: Sendable {
   public init() {}
 }
 
+/// Registers the push token a key's app received from its platform's push service, so new inbox
+/// messages wake the app (when the service has push on). The wake-up carries nothing but the
+/// token it is addressed to.
+public nonisolated struct Mk_Preferences_V1_RegisterPushTokenRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The key's owner.
+  public var subject: String = String()
+
+  /// The key.
+  public var deviceID: String = String()
+
+  /// The token: 1 to 4096 characters of A-Z, a-z, 0-9 and . _ : ~ -; empty removes it.
+  public var pushToken: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// The registration.
+public nonisolated struct Mk_Preferences_V1_RegisterPushTokenResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// Lists the keys with BOK-pad on (for the BOK service).
 public nonisolated struct Mk_Preferences_V1_ListBokPadDevicesRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -869,7 +906,7 @@ nonisolated extension Mk_Preferences_V1_ContactSetting: SwiftProtobuf.Message, S
 
 nonisolated extension Mk_Preferences_V1_DeviceSetting: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DeviceSetting"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}device_id\0\u{1}informative\0\u{1}login\0\u{3}bok_pad\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}device_id\0\u{1}informative\0\u{1}login\0\u{3}bok_pad\0\u{3}display_name\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -881,6 +918,7 @@ nonisolated extension Mk_Preferences_V1_DeviceSetting: SwiftProtobuf.Message, Sw
       case 2: try { try decoder.decodeSingularBoolField(value: &self.informative) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.login) }()
       case 4: try { try decoder.decodeSingularBoolField(value: &self.bokPad) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.displayName) }()
       default: break
       }
     }
@@ -899,6 +937,9 @@ nonisolated extension Mk_Preferences_V1_DeviceSetting: SwiftProtobuf.Message, Sw
     if self.bokPad != false {
       try visitor.visitSingularBoolField(value: self.bokPad, fieldNumber: 4)
     }
+    if !self.displayName.isEmpty {
+      try visitor.visitSingularStringField(value: self.displayName, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -907,6 +948,7 @@ nonisolated extension Mk_Preferences_V1_DeviceSetting: SwiftProtobuf.Message, Sw
     if lhs.informative != rhs.informative {return false}
     if lhs.login != rhs.login {return false}
     if lhs.bokPad != rhs.bokPad {return false}
+    if lhs.displayName != rhs.displayName {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1696,6 +1738,65 @@ nonisolated extension Mk_Preferences_V1_AckInboxResponse: SwiftProtobuf.Message,
 
   public static func ==(lhs: Mk_Preferences_V1_AckInboxResponse, rhs: Mk_Preferences_V1_AckInboxResponse) -> Bool {
     if lhs.acknowledged != rhs.acknowledged {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Mk_Preferences_V1_RegisterPushTokenRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RegisterPushTokenRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}subject\0\u{3}device_id\0\u{3}push_token\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.subject) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.deviceID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.pushToken) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.subject.isEmpty {
+      try visitor.visitSingularStringField(value: self.subject, fieldNumber: 1)
+    }
+    if !self.deviceID.isEmpty {
+      try visitor.visitSingularStringField(value: self.deviceID, fieldNumber: 2)
+    }
+    if !self.pushToken.isEmpty {
+      try visitor.visitSingularStringField(value: self.pushToken, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Mk_Preferences_V1_RegisterPushTokenRequest, rhs: Mk_Preferences_V1_RegisterPushTokenRequest) -> Bool {
+    if lhs.subject != rhs.subject {return false}
+    if lhs.deviceID != rhs.deviceID {return false}
+    if lhs.pushToken != rhs.pushToken {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Mk_Preferences_V1_RegisterPushTokenResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RegisterPushTokenResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Mk_Preferences_V1_RegisterPushTokenResponse, rhs: Mk_Preferences_V1_RegisterPushTokenResponse) -> Bool {
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
