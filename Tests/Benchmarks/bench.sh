@@ -8,8 +8,9 @@
 #
 # Arguments: sections (mk-bench's `codec`, `rpc`, `db`, `bok`, `scale`, and `system`; none = all)
 # and options: `--rounds N`, `--slice-ms MS` (mk-bench); `--system-rounds N`, `--system-slice S`,
-# `--system-full S`, `--system-write-seconds S`, `--system-citizens N`, `--system-parts reads,writes`
-# (the system section; `--system-parts writes` measures only the write paths, without privacyIDEA).
+# `--system-full S`, `--system-write-seconds S`, `--system-citizens N`, `--system-parts reads,writes`,
+# `--system-no-privacyidea` (the system section; `--system-parts writes` measures only the write
+# paths, without privacyIDEA; `--system-no-privacyidea` the gateway reads without it, no ratios).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -24,6 +25,7 @@ while (($#)); do
             | --system-parts)
             system_args+=("--${1#--system-}" "${2:?$1 needs a value}")
             shift ;;
+        --system-no-privacyidea) system_args+=("--no-privacyidea") ;;
         --rounds | --slice-ms) mk_args+=("$1" "${2:?$1 needs a value}"); shift ;;
         -*) mk_args+=("$1") ;;
         *) mk_args+=("$1"); mk_sections=1 ;;

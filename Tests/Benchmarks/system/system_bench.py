@@ -2,7 +2,7 @@
 """`make bench ARGS=system`: the whole system end to end, measured from outside with wrk.
 
     system_bench.py --bin DIR --pgdata DIR --work DIR [--parts reads,writes] [--rounds N] [--slice S]
-                    [--full S] [--write-seconds S] [--citizens N] [--with-header]
+                    [--full S] [--write-seconds S] [--citizens N] [--with-header] [--no-privacyidea]
 
 Starts Mobilní klíč with the run command's launcher (scripts/launcher.py: device-registry,
 preferences, bok and the gateway as separate processes, the demo data seeded through the real
@@ -63,6 +63,37 @@ def memory(pid: int) -> tuple[int, int]:
     except OSError:
         pass
     return values["VmRSS"], values["VmHWM"]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of a process so far, in seconds (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cluster_pids(pgdata: Path) -> list[int]:
+    """The cluster's postmaster (the first line of postmaster.pid) and its children, the backends."""
+    try:
+        postmaster = int((pgdata / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return []
+    pids = [postmaster]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                    pids.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return pids
+
+
+def cpu_per(before: dict[str, float], after: dict[str, float], count: int) -> str:
+    """Each process's CPU time between two readings divided by `count`, in µs, as note text."""
+    return ", ".join(f"{name} {(after[name] - before.get(name, 0.0)) / count * 1e6:.0f}" for name in after)
 
 
 def mib(kib: int) -> str:
@@ -206,11 +237,19 @@ class SystemBench:
                 ratios["keys"].append(keys_result.acknowledged / keys_result.seconds / pi_rate)
                 ratios["settings"].append(settings_result.acknowledged / settings_result.seconds / pi_rate)
         full = {}
+        cpu: list[str] = []
         for name in ours:
             progress(f"gateway reads: {name}, one {self.arguments.full} s run")
+            before = self.process_cpu()
             full[name] = measure(name, self.arguments.full)
+            after = self.process_cpu()
             record(f"{name} ({self.arguments.full} s)", full[name], None)
+            if full[name].acknowledged:
+                cpu.append(f"{name}: {cpu_per(before, after, full[name].acknowledged)}")
         self.memory_note()
+        if cpu:
+            self.notes.append(f"CPU per request in the one {self.arguments.full} s runs (µs, /proc/PID/stat, "
+                              "PostgreSQL = the postmaster and its backends): " + "; ".join(cpu) + ".")
 
         alternative = self.peer.label if self.peer else f"privacyIDEA 3.14 (not available: {self.peer_failure})"
         path = "GET /token/?user&realm (5 HOTP tokens)"
@@ -244,6 +283,12 @@ class SystemBench:
             self.notes.append("Gateway rows, not 2xx: " + "; ".join(failures) + ".")
         else:
             self.notes.append("Gateway rows: every response 2xx, no socket errors or timeouts.")
+
+    def process_cpu(self) -> dict[str, float]:
+        """CPU seconds so far of each server process and of the cluster's processes together."""
+        seconds = {name: cpu_seconds(self.system.pid(name)) for name in SERVER_PROCESSES}
+        seconds["PostgreSQL"] = sum(cpu_seconds(pid) for pid in cluster_pids(Path(self.arguments.pgdata)))
+        return seconds
 
     def memory_note(self) -> None:
         parts = []
@@ -279,8 +324,10 @@ class SystemBench:
         run = f"login-{self.run_id}"
         scenario = login_events(run, subject_prefix(self.run_id), first_keys)
         progress(f"login events through /idp/v1/logins, {seconds} s…")
+        before = self.process_cpu()
         result = run_wrk(self.system.gateway_url + "/idp/v1/logins", seconds, self.work, "logins", CONNECTIONS,
                          headers={"Authorization": caller.basic}, scenario=scenario)
+        after = self.process_cpu()
         counts = self.settled_counts({
             "registry": "SELECT count(*) FROM registry.use_event WHERE event_id LIKE :'prefix' || '%'",
             "preferences": "SELECT count(*) FROM preferences.notification WHERE dedup_key LIKE 'login:' || :'prefix' || '%'",
@@ -305,6 +352,9 @@ class SystemBench:
             f"{format_count(counts['preferences'])} login notices of this run (requests still in flight when wrk "
             f"stopped may be recorded too): {'none lost' if lost == 0 else f'{lost} LOST'}"
             + (", and MORE recorded than sent" if extra else "") + ".")
+        if result.acknowledged:
+            self.notes.append(f"CPU per acknowledged login event during the run (µs, /proc/PID/stat; the work "
+                              f"still queued at its end is not counted): {cpu_per(before, after, result.acknowledged)}.")
 
     def fan_out(self, citizens: int) -> None:
         seconds = self.arguments.write_seconds
@@ -338,7 +388,9 @@ class SystemBench:
 
     def run(self) -> None:
         parts = self.arguments.parts
-        if "reads" in parts:
+        if "reads" in parts and self.arguments.no_privacyidea:
+            self.peer_failure = "skipped with --no-privacyidea"
+        elif "reads" in parts:
             self.start_peer_install()  # pip mostly waits for the network: overlap it with the start-up
         self.start_system()
         first_keys = self.seed()
@@ -413,6 +465,8 @@ def main() -> int:
     parser.add_argument("--citizens", type=int, default=10_000)
     parser.add_argument("--bound", type=int, default=900, help="seconds the whole section may take")
     parser.add_argument("--with-header", action="store_true")
+    parser.add_argument("--no-privacyidea", action="store_true",
+                        help="measure the gateway reads without privacyIDEA (no pip install; no ratios)")
     arguments = parser.parse_args()
 
     def expire(signum, frame):
