@@ -71,7 +71,8 @@ enum Fixtures {
             ]
             settings.devices = [
                 Mk_Preferences_V1_DeviceSetting(
-                    deviceId: keyID, informative: true, login: true, bokPad: true, displayName: "Pixel 8 (Google Pixel 8)")
+                    deviceId: keyID, informative: true, login: true, bokPad: true,
+                    displayName: "Pixel 8 (Google Pixel 8)")
             ]
             return Mk_Preferences_V1_GetSettingsResponse(settings: settings)
         }

@@ -113,7 +113,7 @@ struct QuotaTests {
         }
     }
 
-    @Test func onceARefusalShowsTheQuotaUsedUpItsCallsAreAnsweredWithoutCountingAndTheOthersStillBatch() async throws {
+    @Test func afterARefusalTheAuthorityIsAnsweredWithoutCountingAndOthersStillBatch() async throws {
         try await PreferencesFixture.with(quotaPerHour: 4, quotaSlots: 2) { fixture in
             let senders = (0..<4).map { _ in PreferencesFixture.newSubject() }
             var earlier: [String] = []
@@ -131,8 +131,8 @@ struct QuotaTests {
             var requests: [Mk_Preferences_V1_SendInformativeRequest] = []
             for index in 0..<4 {
                 requests.append(PreferencesFixture.informative(refusedSubjects[index], key: "new-\(index)"))
-                requests.append(
-                    PreferencesFixture.informative(PreferencesFixture.newSubject(), key: "m\(index)", authority: "mvcr"))
+                let other = PreferencesFixture.newSubject()
+                requests.append(PreferencesFixture.informative(other, key: "m\(index)", authority: "mvcr"))
             }
             requests.append(PreferencesFixture.informative(senders[0], key: "k0"))
             requests.append(PreferencesFixture.informative(senders[1], key: "k1", title: "Jiný titulek"))

@@ -354,7 +354,8 @@ class SystemBench:
             + (", and MORE recorded than sent" if extra else "") + ".")
         if result.acknowledged:
             self.notes.append(f"CPU per acknowledged login event during the run (µs, /proc/PID/stat; the work "
-                              f"still queued at its end is not counted): {cpu_per(before, after, result.acknowledged)}.")
+                              f"still queued at its end is not counted): "
+                              f"{cpu_per(before, after, result.acknowledged)}.")
 
     def fan_out(self, citizens: int) -> None:
         seconds = self.arguments.write_seconds

@@ -138,7 +138,9 @@ struct CitizenAPIController {
 
     /// The grid as the API shows it; each key's name comes from Preferences (`display_name`, kept
     /// from the registry's events), so reading the grid asks no registry.
-    private static func settings(_ grid: Mk_Preferences_V1_Settings, bok: APIModels.BokStatus?) -> APIModels.Settings {
+    private static func settings(
+        _ grid: Mk_Preferences_V1_Settings, bok: APIModels.BokStatus?
+    ) -> APIModels.Settings {
         APIModels.Settings(
             version: grid.version,
             contacts: grid.contacts.map {
