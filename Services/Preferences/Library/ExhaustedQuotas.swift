@@ -20,11 +20,8 @@ final class ExhaustedQuotas: Sendable {
     /// Records that `authority`'s quota is used up in `window`.
     func record(_ authority: String, window: Date) {
         windows.withLock { windows in
-            if windows.values.contains(where: { $0 < window }) {
-                windows = windows.filter { $0.value >= window }
-            }
-            if let known = windows[authority], known > window { return }
-            windows[authority] = window
+            windows = windows.filter { $0.value >= window }
+            windows[authority] = max(windows[authority] ?? window, window)
         }
     }
 }
