@@ -403,7 +403,8 @@ let package = Package(
         .testTarget(
             name: "DeviceRegistryTests",
             dependencies: [
-                "DeviceRegistry", "MKContracts", "MKMessages", "MKPostgres", "MKRPC", "MKServiceRuntime", "MKTestSupport",
+                "DeviceRegistry", "Preferences", "MKContracts", "MKEvents", "MKMessages", "MKPostgres", "MKRPC",
+                "MKServiceRuntime", "MKTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ] + nio,

@@ -26,8 +26,9 @@ public struct OutboxRelay: Service {
 
     /// What one delivery pass did.
     public enum Pass: Sendable, Equatable {
-        /// A batch of this many events was delivered and acknowledged.
-        case delivered(Int)
+        /// A batch of this many events, the last with sequence number `through`, was delivered and
+        /// acknowledged.
+        case delivered(Int, through: Int64)
         /// Nothing was pending.
         case idle
         /// Another replica is delivering to this subscriber right now.
@@ -97,7 +98,7 @@ public struct OutboxRelay: Service {
             }
             failures = 0
             switch pass {
-            case .delivered(let count):
+            case .delivered(let count, _):
                 delivered.increment(by: count)
             case .idle, .leasedElsewhere:
                 try await Task.sleep(for: configuration.pollInterval)
@@ -106,9 +107,53 @@ public struct OutboxRelay: Service {
         throw CancellationError()
     }
 
+    /// Delivers everything up to the event `sequence` (appended by a committed transaction) to every
+    /// subscriber now, instead of at the next poll, and returns when each has acknowledged it, so a
+    /// change the caller just made is visible in the subscribers when the caller answers.
+    ///
+    /// Waits at most ``OutboxRelayConfiguration/promptDeliveryLimit``; returns false when that ran
+    /// out or a subscriber failed. The event is never lost then: it stays pending for ``run()``.
+    public func deliverPromptly(through sequence: Int64) async -> Bool {
+        let deadline = ContinuousClock.now + configuration.promptDeliveryLimit
+        return await withTaskGroup(of: Bool.self) { group in
+            for subscriber in subscribers {
+                group.addTask { await deliverPromptly(through: sequence, to: subscriber, until: deadline) }
+            }
+            return await group.reduce(true) { $0 && $1 }
+        }
+    }
+
+    private func deliverPromptly(
+        through sequence: Int64, to subscriber: OutboxSubscriber, until deadline: ContinuousClock.Instant
+    ) async -> Bool {
+        while true {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { return false }
+            do {
+                switch try await deliverBatch(to: subscriber, timeout: min(remaining, configuration.deliveryTimeout)) {
+                case .idle:
+                    // Nothing is pending after the event committed: it was delivered already.
+                    return true
+                case .delivered(_, let through):
+                    if through >= sequence { return true }
+                case .leasedElsewhere:
+                    // Another delivery holds the lease (the poller, or another replica); it may be
+                    // carrying this very event, so look again soon.
+                    try await Task.sleep(for: min(remaining, .milliseconds(5)))
+                }
+            } catch {
+                return false
+            }
+        }
+    }
+
     /// Delivers the oldest pending batch to `subscriber` once; throws when the subscriber or the
     /// database fails (nothing is acknowledged then).
     public func deliverBatch(to subscriber: OutboxSubscriber) async throws -> Pass {
+        try await deliverBatch(to: subscriber, timeout: configuration.deliveryTimeout)
+    }
+
+    private func deliverBatch(to subscriber: OutboxSubscriber, timeout: Duration) async throws -> Pass {
         let sink = Mk_Events_V1_EventSink.Client(caller: subscriber.caller)
         return try await client.withTransaction { connection in
             let lease = try await connection.query(
@@ -126,15 +171,14 @@ public struct OutboxRelay: Service {
             guard !rows.isEmpty else { return .idle }
             var request = Mk_Events_V1_DeliverEventsRequest()
             request.events = try rows.map { _, payload in try Mk_Events_V1_Event(serializedBytes: payload) }
-            let options = RPCCallOptions(
-                timeout: configuration.deliveryTimeout, metadata: RPCMetadata(caller: configuration.producer))
+            let options = RPCCallOptions(timeout: timeout, metadata: RPCMetadata(caller: configuration.producer))
             _ = try await sink.deliverEvents(request, options: options)
             try await connection.query(
                 """
                 DELETE FROM outbox_pending
                 WHERE subscriber = \(subscriber.name) AND sequence = ANY(\(rows.map(\.0)))
                 """)
-            return .delivered(rows.count)
+            return .delivered(rows.count, through: rows[rows.count - 1].0)
         }
     }
 

@@ -12,6 +12,8 @@ public struct OutboxRelayConfiguration: Sendable {
     public var batchSize: Int
     /// How long one delivery call may take.
     public var deliveryTimeout: Duration
+    /// How long ``OutboxRelay/deliverPromptly(through:)`` waits for the subscribers at most.
+    public var promptDeliveryLimit: Duration
     /// Delivered events older than this are deleted from the outbox.
     public var retention: Duration
     /// How often delivered events are pruned.
@@ -24,6 +26,7 @@ public struct OutboxRelayConfiguration: Sendable {
         backoff: RPCBackoff = RPCBackoff(initial: .milliseconds(200), maximum: .seconds(30)),
         batchSize: Int = 100,
         deliveryTimeout: Duration = .seconds(5),
+        promptDeliveryLimit: Duration = .seconds(1),
         retention: Duration = .seconds(7 * 24 * 3600),
         pruneInterval: Duration = .seconds(3600)
     ) {
@@ -32,6 +35,7 @@ public struct OutboxRelayConfiguration: Sendable {
         self.backoff = backoff
         self.batchSize = min(max(batchSize, 1), 100)
         self.deliveryTimeout = deliveryTimeout
+        self.promptDeliveryLimit = promptDeliveryLimit
         self.retention = retention
         self.pruneInterval = pruneInterval
     }

@@ -3,6 +3,7 @@ import DeviceRegistry
 import Foundation
 import Logging
 import MKContracts
+import MKEvents
 import MKMessages
 import MKPostgres
 import MKRPC
@@ -26,21 +27,31 @@ struct RegistryFixture {
     ]
 
     /// Runs `body` with a fresh registry, called in-process, or over a real TCP connection
-    /// (an `RPCServer` on 127.0.0.1 port 0 and an `RPCClient`) when `overNetwork` is true.
+    /// (an `RPCServer` on 127.0.0.1 port 0 and an `RPCClient`) when `overNetwork` is true. With
+    /// `subscribers`, the service has an outbox relay to them (registered, its poller not running),
+    /// so only the service's prompt delivery carries events across.
     static func with(
         maximumActiveKeys: Int = 10,
         overNetwork: Bool = false,
+        subscribers: [OutboxSubscriber] = [],
         _ body: (RegistryFixture) async throws -> Void
     ) async throws {
         try await TestDatabase.withIsolatedSchema(prefix: "registry") { isolated in
             try await isolated.withClient { database in
                 try await DeviceRegistryMigrations.apply(to: database, schema: isolated.schema)
                 let clock = ManualClock()
+                let logger = Logger(label: "device-registry-test")
+                var relay: OutboxRelay?
+                if !subscribers.isEmpty {
+                    relay = OutboxRelay(
+                        client: database, subscribers: subscribers,
+                        configuration: OutboxRelayConfiguration(producer: "device-registry"), logger: logger)
+                    try await relay?.registerSubscribers()
+                }
                 let service = DeviceRegistryService(
                     client: database,
                     configuration: DeviceRegistryConfiguration(maximumActiveKeys: maximumActiveKeys),
-                    clock: clock,
-                    logger: Logger(label: "device-registry-test"))
+                    clock: clock, relay: relay, logger: logger)
                 func run(_ caller: any RPCCaller) async throws {
                     try await body(
                         RegistryFixture(
@@ -51,7 +62,7 @@ struct RegistryFixture {
                     try await run(RPCInProcessCaller(services: [service]))
                     return
                 }
-                try await LoopbackRPC.serving([service], logger: Logger(label: "device-registry-test")) { caller in
+                try await LoopbackRPC.serving([service], logger: logger) { caller in
                     try await run(caller)
                 }
             }

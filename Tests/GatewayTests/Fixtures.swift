@@ -70,7 +70,9 @@ enum Fixtures {
                 Mk_Preferences_V1_ContactSetting(channel: .sms, present: false, address: "", informative: false),
             ]
             settings.devices = [
-                Mk_Preferences_V1_DeviceSetting(deviceId: keyID, informative: true, login: true, bokPad: true)
+                Mk_Preferences_V1_DeviceSetting(
+                    deviceId: keyID, informative: true, login: true, bokPad: true,
+                    displayName: "Pixel 8 (Google Pixel 8)")
             ]
             return Mk_Preferences_V1_GetSettingsResponse(settings: settings)
         }

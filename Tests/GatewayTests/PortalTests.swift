@@ -191,6 +191,11 @@ struct PortalTests {
             OpenAPIChecker.check(api, "PUT", "/api/v1/settings")
             let read = try await browser.get(client, "/api/v1/settings")
             OpenAPIChecker.check(read, "GET", "/api/v1/settings")
+            // Each key's name comes with the grid from Preferences: reading it asks no registry.
+            let devices = try jsonObject(read)["devices"] as? [[String: Any]]
+            #expect(devices?.first?["displayName"] as? String == "Pixel 8 (Google Pixel 8)")
+            #expect(html.contains("Pixel 8 (Google Pixel 8)"))
+            #expect(!harness.registry.called.contains("ListDevices"), "\(harness.registry.called)")
         }
     }
 

@@ -5,6 +5,7 @@ import MKEvents
 import MKMessages
 import MKPostgres
 import MKRPC
+import MKTestSupport
 import NIOCore
 import Testing
 
@@ -57,15 +58,8 @@ struct OutboxTests {
         try await EventsFixture.with { client in
             let logger = Logger(label: "relay-test")
             let sink = TestSink(client: client, loseFirstAcknowledgement: true)
-            // Learn a free port, then leave it closed: the subscriber is down.
-            let probe = RPCServer(host: "127.0.0.1", port: 0, services: [sink], logger: logger)
-            let port = try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await probe.run() }
-                let port = try #require(try await probe.listeningAddress().port)
-                probe.beginGracefulShutdown()
-                try await group.waitForAll()
-                return port
-            }
+            // The subscriber is down.
+            let port = try await LoopbackRPC.closedPort(logger: logger)
             let sinkClient = RPCClient(
                 host: "127.0.0.1", port: port,
                 configuration: RPCClient.Configuration(connectTimeout: .milliseconds(200), maximumAttempts: 1),
@@ -136,16 +130,16 @@ struct OutboxTests {
                     client: client, subscribers: [subscriber],
                     configuration: OutboxRelayConfiguration(producer: "test"), logger: logger)
                 try await relay.registerSubscribers()
-                _ = try await client.withTransaction {
+                let first = try await client.withTransaction {
                     try await Outbox.append(EventsFixture.event(subject: "citizen-1"), on: $0)
                 }
 
                 // A producer's transaction is open: the relay still delivers what is committed.
-                let passWhileProducing = try await client.withTransaction { connection in
-                    try await Outbox.append(EventsFixture.event(subject: "citizen-2"), on: connection)
-                    return try await relay.deliverBatch(to: subscriber)
+                let (second, passWhileProducing) = try await client.withTransaction { connection in
+                    let second = try await Outbox.append(EventsFixture.event(subject: "citizen-2"), on: connection)
+                    return (second, try await relay.deliverBatch(to: subscriber))
                 }
-                #expect(passWhileProducing == .delivered(1))
+                #expect(passWhileProducing == .delivered(1, through: first))
 
                 // The relay is inside a delivery: a producer commits without waiting for it.
                 sink.close()
@@ -158,9 +152,74 @@ struct OutboxTests {
                 }
                 #expect(sequence > 0)
                 sink.open()
-                #expect(try await delivery.value == .delivered(1))
-                #expect(try await relay.deliverBatch(to: subscriber) == .delivered(1))
+                #expect(try await delivery.value == .delivered(1, through: second))
+                #expect(try await relay.deliverBatch(to: subscriber) == .delivered(1, through: sequence))
                 #expect(try await client.query("SELECT count(*) FROM outbox_pending").single(Int64.self) == 0)
+            }
+        }
+    }
+
+    /// A producer that must answer only once its change reached the subscribers delivers at once,
+    /// waits for another replica's delivery in flight, and gives up at its limit when a subscriber
+    /// hangs, leaving the event pending for the poller.
+    @Test func promptDeliveryReachesTheSubscriberWaitsForALeaseAndGivesUpAtItsLimit() async throws {
+        try await EventsFixture.with { client in
+            let logger = Logger(label: "relay-test")
+            let sink = GatedSink()
+            let server = RPCServer(host: "127.0.0.1", port: 0, services: [sink], logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await server.run() }
+                defer { server.beginGracefulShutdown() }
+                let port = try #require(try await server.listeningAddress().port)
+                let sinkClient = RPCClient(host: "127.0.0.1", port: port, logger: logger)
+                defer {
+                    sink.open()
+                    sinkClient.shutdown()
+                }
+                let subscriber = OutboxSubscriber(name: "preferences", caller: sinkClient)
+                func relay(limit: Duration) -> OutboxRelay {
+                    OutboxRelay(
+                        client: client, subscribers: [subscriber],
+                        configuration: OutboxRelayConfiguration(producer: "test", promptDeliveryLimit: limit),
+                        logger: logger)
+                }
+                let impatient = relay(limit: .milliseconds(300))
+                let patient = relay(limit: .seconds(30))
+                try await impatient.registerSubscribers()
+                func pending() async throws -> Int64 {
+                    try await client.query("SELECT count(*) FROM outbox_pending").single(Int64.self)
+                }
+                func append() async throws -> Int64 {
+                    try await client.withTransaction {
+                        try await Outbox.append(EventsFixture.event(subject: "citizen-1"), on: $0)
+                    }
+                }
+
+                _ = try await append()
+                #expect(await impatient.deliverPromptly(through: try await append()))
+                #expect(try await pending() == 0)
+
+                // The subscriber hangs: the producer waits only up to its limit.
+                var entered = sink.entered.makeAsyncIterator()
+                sink.close()
+                let hung = try await append()
+                let started = ContinuousClock.now
+                #expect(!(await impatient.deliverPromptly(through: hung)))
+                #expect(ContinuousClock.now - started >= .milliseconds(300))
+                #expect(try await pending() == 1)
+                _ = await entered.next()
+
+                // One replica is delivering the hung event; another one's prompt delivery waits
+                // for that lease, then delivers its own event.
+                let inFlight = Task { try await impatient.deliverBatch(to: subscriber) }
+                _ = await entered.next()
+                let later = try await append()
+                let prompt = Task { await patient.deliverPromptly(through: later) }
+                try await Task.sleep(for: .milliseconds(50))
+                sink.open()
+                #expect(try await inFlight.value == .delivered(1, through: hung))
+                #expect(await prompt.value)
+                #expect(try await pending() == 0)
             }
         }
     }

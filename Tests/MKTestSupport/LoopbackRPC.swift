@@ -29,4 +29,18 @@ public enum LoopbackRPC {
             try await group.waitForAll()
         }
     }
+
+    /// A loopback port a server listened on a moment ago and nothing listens on now: a peer that
+    /// is down.
+    public static func closedPort(logger: Logger) async throws -> Int {
+        let probe = RPCServer(host: "127.0.0.1", port: 0, services: [], logger: logger)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await probe.run() }
+            let port = try await probe.listeningAddress().port
+            probe.beginGracefulShutdown()
+            try await group.waitForAll()
+            guard let port else { throw RPCError(.internal, "the server had no port") }
+            return port
+        }
+    }
 }

@@ -46,14 +46,43 @@ struct SettingsTests {
             let saved = try await fixture.save(subject, grid)
             #expect(saved.version == grid.version + 1)
             #expect(saved.contacts[0].informative == false && saved.contacts[1].informative)
-            #expect(saved.devices[0] == .init(deviceId: devices[0], informative: false, login: true, bokPad: true))
-            #expect(saved.devices[1] == .init(deviceId: devices[1], informative: true, login: false, bokPad: false))
+            let name = "Pixel 8 (Google Pixel 8)"
+            #expect(
+                saved.devices[0]
+                    == .init(deviceId: devices[0], informative: false, login: true, bokPad: true, displayName: name))
+            #expect(
+                saved.devices[1]
+                    == .init(deviceId: devices[1], informative: true, login: false, bokPad: false, displayName: name))
             #expect(try await fixture.settings(subject) == saved)
             let bokPad = try await fixture.preferences.listBokPadDevices(.init(subject: subject), options: RPCCallOptions())
             #expect(bokPad.deviceIds == [devices[0]])
             let audit = try await fixture.database.query(
                 "SELECT count(*) FROM audit WHERE subject = \(subject) AND action = 'settings_saved'").single(Int64.self)
             #expect(audit == 1)
+        }
+    }
+
+    @Test func theGridNamesEachKeyAsTheRegistryLastToldAndASavedNameIsIgnored() async throws {
+        try await PreferencesFixture.with { fixture in
+            let subject = PreferencesFixture.newSubject()
+            let device = PreferencesFixture.newDevice()
+            var paired = PreferencesFixture.paired(device, of: subject, name: "Telefon Jany")
+            paired.occurredAtUnixMicros = 1_760_000_000_000_000
+            try await fixture.deliver(paired)
+            #expect(try await fixture.settings(subject).devices.map(\.displayName) == ["Telefon Jany"])
+            var renamed = PreferencesFixture.event(.deviceRenamed, subject: subject)
+            renamed.occurredAtUnixMicros = 1_760_000_100_000_000
+            renamed.deviceRenamed = Mk_Events_V1_DeviceRenamed(deviceId: device, displayName: "Můj <b>klíč</b>")
+            try await fixture.deliver(renamed)
+            var grid = try await fixture.settings(subject)
+            #expect(grid.devices.map(\.displayName) == ["Můj <b>klíč</b>"])
+            // The name is the registry's to change: a save carrying another one keeps it.
+            grid.devices[0].displayName = "Jiný název"
+            grid.devices[0].login = false
+            let saved = try await fixture.save(subject, grid)
+            #expect(saved.devices.map(\.displayName) == ["Můj <b>klíč</b>"])
+            #expect(saved.devices.map(\.login) == [false])
+            #expect(try await fixture.settings(subject) == saved)
         }
     }
 

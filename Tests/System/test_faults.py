@@ -34,7 +34,7 @@ def eva(system, tmp_path_factory):
 
 
 # Which request touches which process: the key list needs the registry and BOK, the settings grid
-# Preferences (and the registry and BOK).
+# Preferences (and BOK; the keys' names come with the grid from Preferences).
 PROBES = {
     "device-registry": "/api/v1/keys",
     "preferences": "/api/v1/settings",

@@ -21,15 +21,6 @@ struct ServeCommand: AsyncParsableCommand {
         let database = try await MigratedDatabase.open(settings.database, logger: logger) {
             try await DeviceRegistryMigrations.apply(to: $0)
         }
-        let service = DeviceRegistryService(
-            client: database,
-            configuration: DeviceRegistryConfiguration(maximumActiveKeys: settings.maximumActiveKeys),
-            logger: logger)
-        let server = RPCServer(
-            host: settings.listenAddress.host, port: settings.listenAddress.port, services: [service],
-            configuration: RPCServer.Configuration(
-                security: settings.rpcSecurity, authorization: DeviceRegistryService.authorizationPolicy),
-            logger: logger)
         let sinkClients = settings.eventSubscribers.map { subscriber in
             (
                 subscriber.name,
@@ -43,6 +34,15 @@ struct ServeCommand: AsyncParsableCommand {
             client: database,
             subscribers: sinkClients.map { OutboxSubscriber(name: $0.0, caller: $0.1) },
             configuration: OutboxRelayConfiguration(producer: "device-registry"),
+            logger: logger)
+        let service = DeviceRegistryService(
+            client: database,
+            configuration: DeviceRegistryConfiguration(maximumActiveKeys: settings.maximumActiveKeys),
+            relay: relay, logger: logger)
+        let server = RPCServer(
+            host: settings.listenAddress.host, port: settings.listenAddress.port, services: [service],
+            configuration: RPCServer.Configuration(
+                security: settings.rpcSecurity, authorization: DeviceRegistryService.authorizationPolicy),
             logger: logger)
         let admin = AdminServer.makeApplication(
             address: settings.adminAddress, metrics: metrics, logger: logger,

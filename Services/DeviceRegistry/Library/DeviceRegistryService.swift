@@ -2,6 +2,7 @@ internal import Foundation
 public import Logging
 public import MKMessages
 public import MKContracts
+public import MKEvents
 public import MKPostgres
 public import MKRPC
 public import MKServiceRuntime
@@ -13,13 +14,18 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
     private let store: RegistryStore
     /// Concurrent `RecordUse` calls, recorded together (``RegistryStore/recordUses(_:)``).
     private let signIns: BatchQueue<(signIn: RegistryStore.SignIn, origin: CallOrigin), Bool>
+    private let relay: OutboxRelay?
     private let logger: Logger
 
-    /// Creates the service over `client`, whose connections use the registry's schema.
+    /// Creates the service over `client`, whose connections use the registry's schema. With a
+    /// `relay`, a pairing, rename or unpairing answers once the relay delivered its event to the
+    /// subscribers (waiting at most its ``OutboxRelayConfiguration/promptDeliveryLimit``), so the
+    /// citizen's next read in Preferences already shows the change.
     public init(
         client: PostgresClient,
         configuration: DeviceRegistryConfiguration = DeviceRegistryConfiguration(),
         clock: any WallClock = SystemWallClock(),
+        relay: OutboxRelay? = nil,
         logger: Logger
     ) {
         let store = RegistryStore(
@@ -28,7 +34,16 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         self.signIns = BatchQueue(
             batchLimit: configuration.signInBatchLimit, lanes: configuration.signInBatchLanes
         ) { batch in await store.recordUses(batch, logger: logger) }
+        self.relay = relay
         self.logger = logger
+    }
+
+    /// Delivers the citizen's change `event` to the subscribers before the call answers. A
+    /// subscriber that is down or slow does not fail the call: the relay's poller delivers later.
+    private func deliverPromptly(_ event: Int64?, context: RPCContext) async {
+        guard let event, let relay, !(await relay.deliverPromptly(through: event)) else { return }
+        context.logger.notice(
+            "event not delivered before answering; the relay delivers it later", metadata: ["sequence": "\(event)"])
     }
 
     /// Runs `body`, mapping its errors to wire statuses.
@@ -96,7 +111,9 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
                 publicKey: publicKey,
                 pushToken: try Validation.optionalText(
                     request.pushToken, field: "push_token", maximum: Validation.maximumPushTokenBytes))
-            let record = try await store.completePairing(code: code, device: device, origin: CallOrigin(context))
+            let (record, event) = try await store.completePairing(
+                code: code, device: device, origin: CallOrigin(context))
+            await deliverPromptly(event, context: context)
             var response = Mk_Registry_V1_CompletePairingResponse()
             response.device = record.message
             return response
@@ -139,8 +156,9 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
             if !name.isEmpty {
                 try DisplayName.check(name, field: "display_name")
             }
-            let record = try await store.rename(
+            let (record, event) = try await store.rename(
                 deviceID, of: subject, to: name.isEmpty ? nil : name, origin: CallOrigin(context))
+            await deliverPromptly(event, context: context)
             var response = Mk_Registry_V1_RenameDeviceResponse()
             response.device = record.message
             return response
@@ -163,6 +181,7 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
             let outcome = try await store.unpair(
                 deviceID, of: subject, confirmLastMeans: request.confirmLastMeans, reason: reason,
                 origin: CallOrigin(context))
+            await deliverPromptly(outcome.event, context: context)
             var response = Mk_Registry_V1_UnpairDeviceResponse()
             response.unpaired = outcome.unpaired
             response.noMeansLeft = outcome.noMeansLeft

@@ -27,16 +27,16 @@ extension RegistryStore {
         return try DeviceRecord(row: row)
     }
 
-    /// Renames a key; `nil` restores the default name. Renaming to the current name changes
-    /// nothing and publishes nothing.
+    /// Renames a key; `nil` restores the default name. Returns the key and the sequence number of
+    /// the DeviceRenamed event; renaming to the current name changes nothing and publishes nothing.
     func rename(_ deviceID: UUID, of subject: String, to customName: String?, origin: CallOrigin) async throws
-        -> DeviceRecord
+        -> (record: DeviceRecord, event: Int64?)
     {
         let now = clock.now()
         return try await client.withTransaction { connection in
             try await lockSubject(subject, at: now, on: connection)
             var record = try await lockedActiveDevice(deviceID, of: subject, on: connection)
-            guard record.customName != customName else { return record }
+            guard record.customName != customName else { return (record, nil) }
             try await connection.query("UPDATE device SET custom_name = \(customName) WHERE id = \(deviceID)")
             record.customName = customName
             try await history(
@@ -51,8 +51,7 @@ extension RegistryStore {
             renamed.deviceId = deviceID.lowercaseText
             renamed.displayName = record.displayName
             event.deviceRenamed = renamed
-            try await publish(event, on: connection)
-            return record
+            return (record, try await publish(event, on: connection))
         }
     }
 
@@ -60,6 +59,8 @@ extension RegistryStore {
     struct UnpairOutcome: Sendable {
         var unpaired: Bool
         var noMeansLeft: Bool
+        /// The sequence number of the DeviceUnpaired event, when the key was unpaired now.
+        var event: Int64?
     }
 
     /// Unpairs a key. FAILED_PRECONDITION "LAST_MEANS" when it is the citizen's last means and the
@@ -115,8 +116,8 @@ extension RegistryStore {
             unpaired.reason = reasonName
             unpaired.noMeansLeft = lastMeans
             event.deviceUnpaired = unpaired
-            try await publish(event, on: connection)
-            return UnpairOutcome(unpaired: true, noMeansLeft: lastMeans)
+            let sequence = try await publish(event, on: connection)
+            return UnpairOutcome(unpaired: true, noMeansLeft: lastMeans, event: sequence)
         }
     }
 

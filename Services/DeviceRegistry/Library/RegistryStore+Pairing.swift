@@ -101,13 +101,16 @@ extension RegistryStore {
     }
 
     private enum Redemption {
-        case paired(DeviceRecord)
+        case paired(DeviceRecord, event: Int64)
         case rejected
     }
 
-    /// Redeems `code`: creates the key, or answers NOT_FOUND for a wrong, used, dead or expired
-    /// code (a wrong code counts against the session its prefix names, and the count is kept).
-    func completePairing(code: ActivationCode, device: NewDevice, origin: CallOrigin) async throws -> DeviceRecord {
+    /// Redeems `code`: creates the key and returns it with the sequence number of its DevicePaired
+    /// event, or answers NOT_FOUND for a wrong, used, dead or expired code (a wrong code counts
+    /// against the session its prefix names, and the count is kept).
+    func completePairing(code: ActivationCode, device: NewDevice, origin: CallOrigin) async throws
+        -> (record: DeviceRecord, event: Int64)
+    {
         let now = clock.now()
         let outcome: Redemption = try await client.withTransaction { connection in
             let subjects = try await connection.query(
@@ -137,14 +140,14 @@ extension RegistryStore {
                 }
                 return .rejected
             }
-            let record = try await createDevice(
+            let (record, event) = try await createDevice(
                 device, subject: subject, pairingID: pairingID, origin: origin, at: now, on: connection)
-            return .paired(record)
+            return .paired(record, event: event)
         }
-        guard case .paired(let record) = outcome else {
+        guard case .paired(let record, let event) = outcome else {
             throw RPCError(.notFound, "The activation code is wrong, used or expired.")
         }
-        return record
+        return (record, event)
     }
 
     private nonisolated(nonsending) func recordFailedAttempt(
@@ -171,7 +174,7 @@ extension RegistryStore {
         origin: CallOrigin,
         at now: Date,
         on connection: PostgresConnection
-    ) async throws -> DeviceRecord {
+    ) async throws -> (DeviceRecord, event: Int64) {
         let activeNames = try await connection.query(
             "SELECT coalesce(custom_name, default_name) FROM device WHERE subject = \(subject) AND unpaired_at IS NULL"
         ).decode(String.self)
@@ -211,8 +214,7 @@ extension RegistryStore {
         paired.platform = Self.platformName(device.platform)
         paired.origin = "app"
         event.devicePaired = paired
-        try await publish(event, on: connection)
-        return record
+        return (record, try await publish(event, on: connection))
     }
 
     /// `base`, or `base` with the first free " (n)" suffix when an active key already has that name.

@@ -60,8 +60,11 @@ struct RegistryStore: Sendable {
             """)
     }
 
-    /// Writes `event` to the outbox in the current transaction.
-    nonisolated(nonsending) func publish(_ event: Mk_Events_V1_Event, on connection: PostgresConnection) async throws {
+    /// Writes `event` to the outbox in the current transaction; returns its sequence number.
+    @discardableResult
+    nonisolated(nonsending) func publish(_ event: Mk_Events_V1_Event, on connection: PostgresConnection) async throws
+        -> Int64
+    {
         try await Outbox.append(event, on: connection)
     }
 

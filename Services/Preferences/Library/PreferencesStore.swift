@@ -111,16 +111,16 @@ struct PreferencesStore: Sendable {
     /// The statement behind ``devices(of:on:)``.
     static func deviceSettingsQuery(of subject: String) -> PostgresQuery {
         """
-        SELECT device_id, informative, login, bok_pad FROM device_setting
+        SELECT device_id, informative, login, bok_pad, display_name FROM device_setting
         WHERE subject = \(subject) ORDER BY paired_at, device_id
         """
     }
 
     /// Decodes the rows of ``deviceSettingsQuery(of:)``.
     static func deviceSettings(_ rows: PostgresRows) throws -> [Mk_Preferences_V1_DeviceSetting] {
-        try rows.decode((UUID, Bool, Bool, Bool).self).map { row in
+        try rows.decode((UUID, Bool, Bool, Bool, String).self).map { row in
             Mk_Preferences_V1_DeviceSetting(
-                deviceId: row.0.lowercaseText, informative: row.1, login: row.2, bokPad: row.3)
+                deviceId: row.0.lowercaseText, informative: row.1, login: row.2, bokPad: row.3, displayName: row.4)
         }
     }
 

@@ -625,6 +625,9 @@ public struct Mk_Preferences_V1_DeviceSetting: ProtoMessage, Hashable {
     /// Field `bok_pad` = 4.
     public var bokPad: Bool = false
 
+    /// Field `display_name` = 5.
+    public var displayName: String = ""
+
     /// A message with every field at its default value.
     public init() {}
 
@@ -633,12 +636,14 @@ public struct Mk_Preferences_V1_DeviceSetting: ProtoMessage, Hashable {
         deviceId: String = "",
         informative: Bool = false,
         login: Bool = false,
-        bokPad: Bool = false
+        bokPad: Bool = false,
+        displayName: String = ""
     ) {
         self.deviceId = deviceId
         self.informative = informative
         self.login = login
         self.bokPad = bokPad
+        self.displayName = displayName
     }
 }
 
@@ -672,8 +677,9 @@ extension Mk_Preferences_V1_DeviceSetting {
 
     /// At least the packed size of `m`, from the lengths Swift keeps.
     static func packedSizeBound(_ m: Self) -> Int {
-        var bound = ProtoCodec.fieldBound * 4
+        var bound = ProtoCodec.fieldBound * 5
         bound += m.deviceId.utf8.count
+        bound += m.displayName.utf8.count
         return bound
     }
 
@@ -686,6 +692,8 @@ extension Mk_Preferences_V1_DeviceSetting {
         m.informative = c.pointee.informative != 0
         m.login = c.pointee.login != 0
         m.bokPad = c.pointee.bok_pad != 0
+        m.displayName = try ProtoCodec.string(
+            c.pointee.display_name, message: Self.protoMessageName, field: "display_name")
     }
 
     /// Builds the C message in `arena`; it lives as long as the arena.
@@ -700,6 +708,10 @@ extension Mk_Preferences_V1_DeviceSetting {
         c.pointee.informative = m.informative ? 1 : 0
         c.pointee.login = m.login ? 1 : 0
         c.pointee.bok_pad = m.bokPad ? 1 : 0
+        if !m.displayName.isEmpty {
+            c.pointee.display_name = try arena.string(
+                m.displayName, message: Self.protoMessageName, field: "display_name")
+        }
         return c
     }
 }

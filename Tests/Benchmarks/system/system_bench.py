@@ -196,7 +196,7 @@ class SystemBench:
             "keys": (system.gateway_url + "/api/v1/keys",
                      f"GET /api/v1/keys (JSON key list: {len(keys)} keys + BOK state; registry + BOK)"),
             "settings": (system.gateway_url + "/api/v1/settings",
-                         "GET /api/v1/settings (grid: preferences + registry names + BOK)"),
+                         "GET /api/v1/settings (grid with the keys' names: preferences + BOK)"),
         }
         headers = {"Cookie": cookie}
         slice_s, rounds = self.arguments.slice, self.arguments.rounds

@@ -77,48 +77,50 @@ extension ContractFixture {
                 deviceId: "device_id-14 Příliš žluťoučký kůň 🐴",
                 informative: true,
                 login: true,
-                bokPad: true
+                bokPad: true,
+                displayName: "display_name-18 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
                 device_id: "device_id-14 Příliš žluťoučký kůň 🐴"
                 informative: true
                 login: true
                 bok_pad: true
+                display_name: "display_name-18 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_GetContactsRequest(
-                subject: "subject-18 Příliš žluťoučký kůň 🐴"
+                subject: "subject-19 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                subject: "subject-18 Příliš žluťoučký kůň 🐴"
+                subject: "subject-19 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_GetContactsResponse(
                 contacts: Mk_Preferences_V1_Contacts(
-                    email: "email-20 Příliš žluťoučký kůň 🐴",
-                    phone: "phone-21 Příliš žluťoučký kůň 🐴"
+                    email: "email-21 Příliš žluťoučký kůň 🐴",
+                    phone: "phone-22 Příliš žluťoučký kůň 🐴"
                 )
             ),
             textFormat: #"""
                 contacts {
-                  email: "email-20 Příliš žluťoučký kůň 🐴"
-                  phone: "phone-21 Příliš žluťoučký kůň 🐴"
+                  email: "email-21 Příliš žluťoučký kůň 🐴"
+                  phone: "phone-22 Příliš žluťoučký kůň 🐴"
                 }
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_GetNotificationStatusRequest(
-                authorityId: "authority_id-22 Příliš žluťoučký kůň 🐴",
-                notificationId: "notification_id-23 Příliš žluťoučký kůň 🐴"
+                authorityId: "authority_id-23 Příliš žluťoučký kůň 🐴",
+                notificationId: "notification_id-24 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                authority_id: "authority_id-22 Příliš žluťoučký kůň 🐴"
-                notification_id: "notification_id-23 Příliš žluťoučký kůň 🐴"
+                authority_id: "authority_id-23 Příliš žluťoučký kůň 🐴"
+                notification_id: "notification_id-24 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
@@ -126,33 +128,33 @@ extension ContractFixture {
             value: Mk_Preferences_V1_GetNotificationStatusResponse(
                 channels: [
                     Mk_Preferences_V1_ChannelStatus(
-                        channel: .sms,
-                        state: .failed
+                        channel: .device,
+                        state: .read
                     ),
                     Mk_Preferences_V1_ChannelStatus(
-                        channel: .sms,
-                        state: .sent
+                        channel: .device,
+                        state: .failed
                     ),
                 ]
             ),
             textFormat: #"""
                 channels {
-                  channel: CHANNEL_KIND_SMS
-                  state: DELIVERY_STATE_FAILED
+                  channel: CHANNEL_KIND_DEVICE
+                  state: DELIVERY_STATE_READ
                 }
                 channels {
-                  channel: CHANNEL_KIND_SMS
-                  state: DELIVERY_STATE_SENT
+                  channel: CHANNEL_KIND_DEVICE
+                  state: DELIVERY_STATE_FAILED
                 }
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_GetSettingsRequest(
-                subject: "subject-30 Příliš žluťoučký kůň 🐴"
+                subject: "subject-31 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                subject: "subject-30 Příliš žluťoučký kůň 🐴"
+                subject: "subject-31 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
@@ -161,119 +163,123 @@ extension ContractFixture {
                 settings: Mk_Preferences_V1_Settings(
                     contacts: [
                         Mk_Preferences_V1_ContactSetting(
-                            channel: .email,
+                            channel: .sms,
                             present: true,
-                            address: "address-35 Příliš žluťoučký kůň 🐴",
+                            address: "address-36 Příliš žluťoučký kůň 🐴",
                             informative: true
                         ),
                         Mk_Preferences_V1_ContactSetting(
-                            channel: .device,
+                            channel: .email,
                             present: true,
-                            address: "address-40 Příliš žluťoučký kůň 🐴",
+                            address: "address-41 Příliš žluťoučký kůň 🐴",
                             informative: true
                         ),
                     ],
                     devices: [
                         Mk_Preferences_V1_DeviceSetting(
-                            deviceId: "device_id-43 Příliš žluťoučký kůň 🐴",
+                            deviceId: "device_id-44 Příliš žluťoučký kůň 🐴",
                             informative: true,
                             login: true,
-                            bokPad: true
+                            bokPad: true,
+                            displayName: "display_name-48 Příliš žluťoučký kůň 🐴"
                         ),
                         Mk_Preferences_V1_DeviceSetting(
-                            deviceId: "device_id-48 Příliš žluťoučký kůň 🐴",
+                            deviceId: "device_id-50 Příliš žluťoučký kůň 🐴",
                             informative: true,
                             login: true,
-                            bokPad: true
+                            bokPad: true,
+                            displayName: "display_name-54 Příliš žluťoučký kůň 🐴"
                         ),
                     ],
-                    version: 18000000000000000052
+                    version: 18000000000000000055
                 )
             ),
             textFormat: #"""
                 settings {
                   contacts {
-                    channel: CHANNEL_KIND_EMAIL
+                    channel: CHANNEL_KIND_SMS
                     present: true
-                    address: "address-35 Příliš žluťoučký kůň 🐴"
+                    address: "address-36 Příliš žluťoučký kůň 🐴"
                     informative: true
                   }
                   contacts {
-                    channel: CHANNEL_KIND_DEVICE
+                    channel: CHANNEL_KIND_EMAIL
                     present: true
-                    address: "address-40 Příliš žluťoučký kůň 🐴"
+                    address: "address-41 Příliš žluťoučký kůň 🐴"
                     informative: true
                   }
                   devices {
-                    device_id: "device_id-43 Příliš žluťoučký kůň 🐴"
+                    device_id: "device_id-44 Příliš žluťoučký kůň 🐴"
                     informative: true
                     login: true
                     bok_pad: true
+                    display_name: "display_name-48 Příliš žluťoučký kůň 🐴"
                   }
                   devices {
-                    device_id: "device_id-48 Příliš žluťoučký kůň 🐴"
+                    device_id: "device_id-50 Příliš žluťoučký kůň 🐴"
                     informative: true
                     login: true
                     bok_pad: true
+                    display_name: "display_name-54 Příliš žluťoučký kůň 🐴"
                   }
-                  version: 18000000000000000052
+                  version: 18000000000000000055
                 }
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_InboxMessage(
-                messageId: "message_id-53 Příliš žluťoučký kůň 🐴",
-                kind: .security,
-                title: "title-55 Příliš žluťoučký kůň 🐴",
-                body: "body-56 Příliš žluťoučký kůň 🐴",
-                createdAtUnixMicros: -5057000171,
-                concernsDeviceId: "concerns_device_id-58 Příliš žluťoučký kůň 🐴",
-                sender: "sender-59 Příliš žluťoučký kůň 🐴"
+                messageId: "message_id-56 Příliš žluťoučký kůň 🐴",
+                kind: .login,
+                title: "title-58 Příliš žluťoučký kůň 🐴",
+                body: "body-59 Příliš žluťoučký kůň 🐴",
+                createdAtUnixMicros: -5060000180,
+                concernsDeviceId: "concerns_device_id-61 Příliš žluťoučký kůň 🐴",
+                sender: "sender-62 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                message_id: "message_id-53 Příliš žluťoučký kůň 🐴"
-                kind: INBOX_KIND_SECURITY
-                title: "title-55 Příliš žluťoučký kůň 🐴"
-                body: "body-56 Příliš žluťoučký kůň 🐴"
-                created_at_unix_micros: -5057000171
-                concerns_device_id: "concerns_device_id-58 Příliš žluťoučký kůň 🐴"
-                sender: "sender-59 Příliš žluťoučký kůň 🐴"
+                message_id: "message_id-56 Příliš žluťoučký kůň 🐴"
+                kind: INBOX_KIND_LOGIN
+                title: "title-58 Příliš žluťoučký kůň 🐴"
+                body: "body-59 Příliš žluťoučký kůň 🐴"
+                created_at_unix_micros: -5060000180
+                concerns_device_id: "concerns_device_id-61 Příliš žluťoučký kůň 🐴"
+                sender: "sender-62 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_ListBokPadDevicesRequest(
-                subject: "subject-60 Příliš žluťoučký kůň 🐴"
+                subject: "subject-63 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                subject: "subject-60 Příliš žluťoučký kůň 🐴"
+                subject: "subject-63 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_ListBokPadDevicesResponse(
                 deviceIds: [
-                    "device_ids-61 Příliš žluťoučký kůň 🐴",
-                    "device_ids-62 Příliš žluťoučký kůň 🐴",
+                    "device_ids-64 Příliš žluťoučký kůň 🐴",
+                    "device_ids-65 Příliš žluťoučký kůň 🐴",
                 ]
             ),
             textFormat: #"""
-                device_ids: "device_ids-61 Příliš žluťoučký kůň 🐴"
-                device_ids: "device_ids-62 Příliš žluťoučký kůň 🐴"
+                device_ids: "device_ids-64 Příliš žluťoučký kůň 🐴"
+                device_ids: "device_ids-65 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_ListInboxRequest(
-                subject: "subject-63 Příliš žluťoučký kůň 🐴",
-                deviceId: "device_id-64 Příliš žluťoučký kůň 🐴",
-                limit: 3000000065
+                subject: "subject-66 Příliš žluťoučký kůň 🐴",
+                deviceId: "device_id-67 Příliš žluťoučký kůň 🐴",
+                limit: 3000000068
             ),
             textFormat: #"""
-                subject: "subject-63 Příliš žluťoučký kůň 🐴"
-                device_id: "device_id-64 Příliš žluťoučký kůň 🐴"
-                limit: 3000000065
+                subject: "subject-66 Příliš žluťoučký kůň 🐴"
+                device_id: "device_id-67 Příliš žluťoučký kůň 🐴"
+                limit: 3000000068
                 """#
         ),
         ContractFixture(
@@ -281,55 +287,55 @@ extension ContractFixture {
             value: Mk_Preferences_V1_ListInboxResponse(
                 messages: [
                     Mk_Preferences_V1_InboxMessage(
-                        messageId: "message_id-67 Příliš žluťoučký kůň 🐴",
-                        kind: .informative,
-                        title: "title-69 Příliš žluťoučký kůň 🐴",
-                        body: "body-70 Příliš žluťoučký kůň 🐴",
-                        createdAtUnixMicros: -5071000213,
-                        concernsDeviceId: "concerns_device_id-72 Příliš žluťoučký kůň 🐴",
-                        sender: "sender-73 Příliš žluťoučký kůň 🐴"
+                        messageId: "message_id-70 Příliš žluťoučký kůň 🐴",
+                        kind: .bok,
+                        title: "title-72 Příliš žluťoučký kůň 🐴",
+                        body: "body-73 Příliš žluťoučký kůň 🐴",
+                        createdAtUnixMicros: -5074000222,
+                        concernsDeviceId: "concerns_device_id-75 Příliš žluťoučký kůň 🐴",
+                        sender: "sender-76 Příliš žluťoučký kůň 🐴"
                     ),
                     Mk_Preferences_V1_InboxMessage(
-                        messageId: "message_id-75 Příliš žluťoučký kůň 🐴",
-                        kind: .informative,
-                        title: "title-77 Příliš žluťoučký kůň 🐴",
-                        body: "body-78 Příliš žluťoučký kůň 🐴",
-                        createdAtUnixMicros: -5079000237,
-                        concernsDeviceId: "concerns_device_id-80 Příliš žluťoučký kůň 🐴",
-                        sender: "sender-81 Příliš žluťoučký kůň 🐴"
+                        messageId: "message_id-78 Příliš žluťoučký kůň 🐴",
+                        kind: .bok,
+                        title: "title-80 Příliš žluťoučký kůň 🐴",
+                        body: "body-81 Příliš žluťoučký kůň 🐴",
+                        createdAtUnixMicros: -5082000246,
+                        concernsDeviceId: "concerns_device_id-83 Příliš žluťoučký kůň 🐴",
+                        sender: "sender-84 Příliš žluťoučký kůň 🐴"
                     ),
                 ]
             ),
             textFormat: #"""
                 messages {
-                  message_id: "message_id-67 Příliš žluťoučký kůň 🐴"
-                  kind: INBOX_KIND_INFORMATIVE
-                  title: "title-69 Příliš žluťoučký kůň 🐴"
-                  body: "body-70 Příliš žluťoučký kůň 🐴"
-                  created_at_unix_micros: -5071000213
-                  concerns_device_id: "concerns_device_id-72 Příliš žluťoučký kůň 🐴"
-                  sender: "sender-73 Příliš žluťoučký kůň 🐴"
+                  message_id: "message_id-70 Příliš žluťoučký kůň 🐴"
+                  kind: INBOX_KIND_BOK
+                  title: "title-72 Příliš žluťoučký kůň 🐴"
+                  body: "body-73 Příliš žluťoučký kůň 🐴"
+                  created_at_unix_micros: -5074000222
+                  concerns_device_id: "concerns_device_id-75 Příliš žluťoučký kůň 🐴"
+                  sender: "sender-76 Příliš žluťoučký kůň 🐴"
                 }
                 messages {
-                  message_id: "message_id-75 Příliš žluťoučký kůň 🐴"
-                  kind: INBOX_KIND_INFORMATIVE
-                  title: "title-77 Příliš žluťoučký kůň 🐴"
-                  body: "body-78 Příliš žluťoučký kůň 🐴"
-                  created_at_unix_micros: -5079000237
-                  concerns_device_id: "concerns_device_id-80 Příliš žluťoučký kůň 🐴"
-                  sender: "sender-81 Příliš žluťoučký kůň 🐴"
+                  message_id: "message_id-78 Příliš žluťoučký kůň 🐴"
+                  kind: INBOX_KIND_BOK
+                  title: "title-80 Příliš žluťoučký kůň 🐴"
+                  body: "body-81 Příliš žluťoučký kůň 🐴"
+                  created_at_unix_micros: -5082000246
+                  concerns_device_id: "concerns_device_id-83 Příliš žluťoučký kůň 🐴"
+                  sender: "sender-84 Příliš žluťoučký kůň 🐴"
                 }
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_ListNoticesRequest(
-                subject: "subject-82 Příliš žluťoučký kůň 🐴",
-                limit: 3000000083
+                subject: "subject-85 Příliš žluťoučký kůň 🐴",
+                limit: 3000000086
             ),
             textFormat: #"""
-                subject: "subject-82 Příliš žluťoučký kůň 🐴"
-                limit: 3000000083
+                subject: "subject-85 Příliš žluťoučký kůň 🐴"
+                limit: 3000000086
                 """#
         ),
         ContractFixture(
@@ -337,32 +343,32 @@ extension ContractFixture {
             value: Mk_Preferences_V1_ListNoticesResponse(
                 notices: [
                     Mk_Preferences_V1_NoticeEntry(
-                        kind: .login,
-                        title: "title-86 Příliš žluťoučký kůň 🐴",
-                        createdAtUnixMicros: -5087000261,
+                        kind: .informative,
+                        title: "title-89 Příliš žluťoučký kůň 🐴",
+                        createdAtUnixMicros: -5090000270,
                         channels: [
-                            Mk_Preferences_V1_ChannelStatus(
-                                channel: .device,
-                                state: .failed
-                            ),
                             Mk_Preferences_V1_ChannelStatus(
                                 channel: .device,
                                 state: .sent
                             ),
+                            Mk_Preferences_V1_ChannelStatus(
+                                channel: .device,
+                                state: .pending
+                            ),
                         ]
                     ),
                     Mk_Preferences_V1_NoticeEntry(
-                        kind: .bok,
-                        title: "title-96 Příliš žluťoučký kůň 🐴",
-                        createdAtUnixMicros: -5097000291,
+                        kind: .security,
+                        title: "title-99 Příliš žluťoučký kůň 🐴",
+                        createdAtUnixMicros: -5100000300,
                         channels: [
                             Mk_Preferences_V1_ChannelStatus(
                                 channel: .email,
-                                state: .pending
+                                state: .read
                             ),
                             Mk_Preferences_V1_ChannelStatus(
                                 channel: .email,
-                                state: .read
+                                state: .failed
                             ),
                         ]
                     ),
@@ -370,29 +376,29 @@ extension ContractFixture {
             ),
             textFormat: #"""
                 notices {
-                  kind: INBOX_KIND_LOGIN
-                  title: "title-86 Příliš žluťoučký kůň 🐴"
-                  created_at_unix_micros: -5087000261
-                  channels {
-                    channel: CHANNEL_KIND_DEVICE
-                    state: DELIVERY_STATE_FAILED
-                  }
+                  kind: INBOX_KIND_INFORMATIVE
+                  title: "title-89 Příliš žluťoučký kůň 🐴"
+                  created_at_unix_micros: -5090000270
                   channels {
                     channel: CHANNEL_KIND_DEVICE
                     state: DELIVERY_STATE_SENT
                   }
-                }
-                notices {
-                  kind: INBOX_KIND_BOK
-                  title: "title-96 Příliš žluťoučký kůň 🐴"
-                  created_at_unix_micros: -5097000291
                   channels {
-                    channel: CHANNEL_KIND_EMAIL
+                    channel: CHANNEL_KIND_DEVICE
                     state: DELIVERY_STATE_PENDING
                   }
+                }
+                notices {
+                  kind: INBOX_KIND_SECURITY
+                  title: "title-99 Příliš žluťoučký kůň 🐴"
+                  created_at_unix_micros: -5100000300
                   channels {
                     channel: CHANNEL_KIND_EMAIL
                     state: DELIVERY_STATE_READ
+                  }
+                  channels {
+                    channel: CHANNEL_KIND_EMAIL
+                    state: DELIVERY_STATE_FAILED
                   }
                 }
                 """#
@@ -400,267 +406,9 @@ extension ContractFixture {
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_NoticeEntry(
-                kind: .informative,
-                title: "title-105 Příliš žluťoučký kůň 🐴",
-                createdAtUnixMicros: -5106000318,
-                channels: [
-                    Mk_Preferences_V1_ChannelStatus(
-                        channel: .email,
-                        state: .sent
-                    ),
-                    Mk_Preferences_V1_ChannelStatus(
-                        channel: .email,
-                        state: .pending
-                    ),
-                ]
-            ),
-            textFormat: #"""
-                kind: INBOX_KIND_INFORMATIVE
-                title: "title-105 Příliš žluťoučký kůň 🐴"
-                created_at_unix_micros: -5106000318
-                channels {
-                  channel: CHANNEL_KIND_EMAIL
-                  state: DELIVERY_STATE_SENT
-                }
-                channels {
-                  channel: CHANNEL_KIND_EMAIL
-                  state: DELIVERY_STATE_PENDING
-                }
-                """#
-        ),
-        ContractFixture(
-            protoFile: "mk/preferences/v1/preferences.proto",
-            value: Mk_Preferences_V1_NotifyLoginRequest(
-                subject: "subject-113 Příliš žluťoučký kůň 🐴",
-                means: "means-114 Příliš žluťoučký kůň 🐴",
-                atUnixMicros: -5115000345,
-                origin: "origin-116 Příliš žluťoučký kůň 🐴",
-                eventId: "event_id-117 Příliš žluťoučký kůň 🐴",
-                deviceId: "device_id-118 Příliš žluťoučký kůň 🐴"
-            ),
-            textFormat: #"""
-                subject: "subject-113 Příliš žluťoučký kůň 🐴"
-                means: "means-114 Příliš žluťoučký kůň 🐴"
-                at_unix_micros: -5115000345
-                origin: "origin-116 Příliš žluťoučký kůň 🐴"
-                event_id: "event_id-117 Příliš žluťoučký kůň 🐴"
-                device_id: "device_id-118 Příliš žluťoučký kůň 🐴"
-                """#
-        ),
-        ContractFixture(
-            protoFile: "mk/preferences/v1/preferences.proto",
-            value: Mk_Preferences_V1_NotifyLoginResponse(
-                devices: 3000000119
-            ),
-            textFormat: #"""
-                devices: 3000000119
-                """#
-        ),
-        ContractFixture(
-            protoFile: "mk/preferences/v1/preferences.proto",
-            value: Mk_Preferences_V1_RegisterPushTokenRequest(
-                subject: "subject-120 Příliš žluťoučký kůň 🐴",
-                deviceId: "device_id-121 Příliš žluťoučký kůň 🐴",
-                pushToken: "push_token-122 Příliš žluťoučký kůň 🐴"
-            ),
-            textFormat: #"""
-                subject: "subject-120 Příliš žluťoučký kůň 🐴"
-                device_id: "device_id-121 Příliš žluťoučký kůň 🐴"
-                push_token: "push_token-122 Příliš žluťoučký kůň 🐴"
-                """#
-        ),
-        ContractFixture(
-            protoFile: "mk/preferences/v1/preferences.proto",
-            value: Mk_Preferences_V1_RegisterPushTokenResponse(),
-            textFormat: ""
-        ),
-        ContractFixture(
-            protoFile: "mk/preferences/v1/preferences.proto",
-            value: Mk_Preferences_V1_SaveContactsRequest(
-                subject: "subject-123 Příliš žluťoučký kůň 🐴",
-                contacts: Mk_Preferences_V1_Contacts(
-                    email: "email-125 Příliš žluťoučký kůň 🐴",
-                    phone: "phone-126 Příliš žluťoučký kůň 🐴"
-                )
-            ),
-            textFormat: #"""
-                subject: "subject-123 Příliš žluťoučký kůň 🐴"
-                contacts {
-                  email: "email-125 Příliš žluťoučký kůň 🐴"
-                  phone: "phone-126 Příliš žluťoučký kůň 🐴"
-                }
-                """#
-        ),
-        ContractFixture(
-            protoFile: "mk/preferences/v1/preferences.proto",
-            value: Mk_Preferences_V1_SaveContactsResponse(
-                contacts: Mk_Preferences_V1_Contacts(
-                    email: "email-128 Příliš žluťoučký kůň 🐴",
-                    phone: "phone-129 Příliš žluťoučký kůň 🐴"
-                )
-            ),
-            textFormat: #"""
-                contacts {
-                  email: "email-128 Příliš žluťoučký kůň 🐴"
-                  phone: "phone-129 Příliš žluťoučký kůň 🐴"
-                }
-                """#
-        ),
-        ContractFixture(
-            protoFile: "mk/preferences/v1/preferences.proto",
-            value: Mk_Preferences_V1_SaveSettingsRequest(
-                subject: "subject-130 Příliš žluťoučký kůň 🐴",
-                settings: Mk_Preferences_V1_Settings(
-                    contacts: [
-                        Mk_Preferences_V1_ContactSetting(
-                            channel: .sms,
-                            present: true,
-                            address: "address-135 Příliš žluťoučký kůň 🐴",
-                            informative: true
-                        ),
-                        Mk_Preferences_V1_ContactSetting(
-                            channel: .email,
-                            present: true,
-                            address: "address-140 Příliš žluťoučký kůň 🐴",
-                            informative: true
-                        ),
-                    ],
-                    devices: [
-                        Mk_Preferences_V1_DeviceSetting(
-                            deviceId: "device_id-143 Příliš žluťoučký kůň 🐴",
-                            informative: true,
-                            login: true,
-                            bokPad: true
-                        ),
-                        Mk_Preferences_V1_DeviceSetting(
-                            deviceId: "device_id-148 Příliš žluťoučký kůň 🐴",
-                            informative: true,
-                            login: true,
-                            bokPad: true
-                        ),
-                    ],
-                    version: 18000000000000000152
-                )
-            ),
-            textFormat: #"""
-                subject: "subject-130 Příliš žluťoučký kůň 🐴"
-                settings {
-                  contacts {
-                    channel: CHANNEL_KIND_SMS
-                    present: true
-                    address: "address-135 Příliš žluťoučký kůň 🐴"
-                    informative: true
-                  }
-                  contacts {
-                    channel: CHANNEL_KIND_EMAIL
-                    present: true
-                    address: "address-140 Příliš žluťoučký kůň 🐴"
-                    informative: true
-                  }
-                  devices {
-                    device_id: "device_id-143 Příliš žluťoučký kůň 🐴"
-                    informative: true
-                    login: true
-                    bok_pad: true
-                  }
-                  devices {
-                    device_id: "device_id-148 Příliš žluťoučký kůň 🐴"
-                    informative: true
-                    login: true
-                    bok_pad: true
-                  }
-                  version: 18000000000000000152
-                }
-                """#
-        ),
-        ContractFixture(
-            protoFile: "mk/preferences/v1/preferences.proto",
-            value: Mk_Preferences_V1_SaveSettingsResponse(
-                settings: Mk_Preferences_V1_Settings(
-                    contacts: [
-                        Mk_Preferences_V1_ContactSetting(
-                            channel: .device,
-                            present: true,
-                            address: "address-157 Příliš žluťoučký kůň 🐴",
-                            informative: true
-                        ),
-                        Mk_Preferences_V1_ContactSetting(
-                            channel: .sms,
-                            present: true,
-                            address: "address-162 Příliš žluťoučký kůň 🐴",
-                            informative: true
-                        ),
-                    ],
-                    devices: [
-                        Mk_Preferences_V1_DeviceSetting(
-                            deviceId: "device_id-165 Příliš žluťoučký kůň 🐴",
-                            informative: true,
-                            login: true,
-                            bokPad: true
-                        ),
-                        Mk_Preferences_V1_DeviceSetting(
-                            deviceId: "device_id-170 Příliš žluťoučký kůň 🐴",
-                            informative: true,
-                            login: true,
-                            bokPad: true
-                        ),
-                    ],
-                    version: 18000000000000000174
-                )
-            ),
-            textFormat: #"""
-                settings {
-                  contacts {
-                    channel: CHANNEL_KIND_DEVICE
-                    present: true
-                    address: "address-157 Příliš žluťoučký kůň 🐴"
-                    informative: true
-                  }
-                  contacts {
-                    channel: CHANNEL_KIND_SMS
-                    present: true
-                    address: "address-162 Příliš žluťoučký kůň 🐴"
-                    informative: true
-                  }
-                  devices {
-                    device_id: "device_id-165 Příliš žluťoučký kůň 🐴"
-                    informative: true
-                    login: true
-                    bok_pad: true
-                  }
-                  devices {
-                    device_id: "device_id-170 Příliš žluťoučký kůň 🐴"
-                    informative: true
-                    login: true
-                    bok_pad: true
-                  }
-                  version: 18000000000000000174
-                }
-                """#
-        ),
-        ContractFixture(
-            protoFile: "mk/preferences/v1/preferences.proto",
-            value: Mk_Preferences_V1_SendInformativeRequest(
-                authorityId: "authority_id-175 Příliš žluťoučký kůň 🐴",
-                authorityName: "authority_name-176 Příliš žluťoučký kůň 🐴",
-                subject: "subject-177 Příliš žluťoučký kůň 🐴",
-                title: "title-178 Příliš žluťoučký kůň 🐴",
-                body: "body-179 Příliš žluťoučký kůň 🐴",
-                idempotencyKey: "idempotency_key-180 Příliš žluťoučký kůň 🐴"
-            ),
-            textFormat: #"""
-                authority_id: "authority_id-175 Příliš žluťoučký kůň 🐴"
-                authority_name: "authority_name-176 Příliš žluťoučký kůň 🐴"
-                subject: "subject-177 Příliš žluťoučký kůň 🐴"
-                title: "title-178 Příliš žluťoučký kůň 🐴"
-                body: "body-179 Příliš žluťoučký kůň 🐴"
-                idempotency_key: "idempotency_key-180 Příliš žluťoučký kůň 🐴"
-                """#
-        ),
-        ContractFixture(
-            protoFile: "mk/preferences/v1/preferences.proto",
-            value: Mk_Preferences_V1_SendInformativeResponse(
-                notificationId: "notification_id-181 Příliš žluťoučký kůň 🐴",
+                kind: .bok,
+                title: "title-108 Příliš žluťoučký kůň 🐴",
+                createdAtUnixMicros: -5109000327,
                 channels: [
                     Mk_Preferences_V1_ChannelStatus(
                         channel: .email,
@@ -673,7 +421,9 @@ extension ContractFixture {
                 ]
             ),
             textFormat: #"""
-                notification_id: "notification_id-181 Příliš žluťoučký kůň 🐴"
+                kind: INBOX_KIND_BOK
+                title: "title-108 Příliš žluťoučký kůň 🐴"
+                created_at_unix_micros: -5109000327
                 channels {
                   channel: CHANNEL_KIND_EMAIL
                   state: DELIVERY_STATE_PENDING
@@ -686,63 +436,331 @@ extension ContractFixture {
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_NotifyLoginRequest(
+                subject: "subject-116 Příliš žluťoučký kůň 🐴",
+                means: "means-117 Příliš žluťoučký kůň 🐴",
+                atUnixMicros: -5118000354,
+                origin: "origin-119 Příliš žluťoučký kůň 🐴",
+                eventId: "event_id-120 Příliš žluťoučký kůň 🐴",
+                deviceId: "device_id-121 Příliš žluťoučký kůň 🐴"
+            ),
+            textFormat: #"""
+                subject: "subject-116 Příliš žluťoučký kůň 🐴"
+                means: "means-117 Příliš žluťoučký kůň 🐴"
+                at_unix_micros: -5118000354
+                origin: "origin-119 Příliš žluťoučký kůň 🐴"
+                event_id: "event_id-120 Příliš žluťoučký kůň 🐴"
+                device_id: "device_id-121 Příliš žluťoučký kůň 🐴"
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_NotifyLoginResponse(
+                devices: 3000000122
+            ),
+            textFormat: #"""
+                devices: 3000000122
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_RegisterPushTokenRequest(
+                subject: "subject-123 Příliš žluťoučký kůň 🐴",
+                deviceId: "device_id-124 Příliš žluťoučký kůň 🐴",
+                pushToken: "push_token-125 Příliš žluťoučký kůň 🐴"
+            ),
+            textFormat: #"""
+                subject: "subject-123 Příliš žluťoučký kůň 🐴"
+                device_id: "device_id-124 Příliš žluťoučký kůň 🐴"
+                push_token: "push_token-125 Příliš žluťoučký kůň 🐴"
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_RegisterPushTokenResponse(),
+            textFormat: ""
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_SaveContactsRequest(
+                subject: "subject-126 Příliš žluťoučký kůň 🐴",
+                contacts: Mk_Preferences_V1_Contacts(
+                    email: "email-128 Příliš žluťoučký kůň 🐴",
+                    phone: "phone-129 Příliš žluťoučký kůň 🐴"
+                )
+            ),
+            textFormat: #"""
+                subject: "subject-126 Příliš žluťoučký kůň 🐴"
+                contacts {
+                  email: "email-128 Příliš žluťoučký kůň 🐴"
+                  phone: "phone-129 Příliš žluťoučký kůň 🐴"
+                }
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_SaveContactsResponse(
+                contacts: Mk_Preferences_V1_Contacts(
+                    email: "email-131 Příliš žluťoučký kůň 🐴",
+                    phone: "phone-132 Příliš žluťoučký kůň 🐴"
+                )
+            ),
+            textFormat: #"""
+                contacts {
+                  email: "email-131 Příliš žluťoučký kůň 🐴"
+                  phone: "phone-132 Příliš žluťoučký kůň 🐴"
+                }
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_SaveSettingsRequest(
+                subject: "subject-133 Příliš žluťoučký kůň 🐴",
+                settings: Mk_Preferences_V1_Settings(
+                    contacts: [
+                        Mk_Preferences_V1_ContactSetting(
+                            channel: .sms,
+                            present: true,
+                            address: "address-138 Příliš žluťoučký kůň 🐴",
+                            informative: true
+                        ),
+                        Mk_Preferences_V1_ContactSetting(
+                            channel: .email,
+                            present: true,
+                            address: "address-143 Příliš žluťoučký kůň 🐴",
+                            informative: true
+                        ),
+                    ],
+                    devices: [
+                        Mk_Preferences_V1_DeviceSetting(
+                            deviceId: "device_id-146 Příliš žluťoučký kůň 🐴",
+                            informative: true,
+                            login: true,
+                            bokPad: true,
+                            displayName: "display_name-150 Příliš žluťoučký kůň 🐴"
+                        ),
+                        Mk_Preferences_V1_DeviceSetting(
+                            deviceId: "device_id-152 Příliš žluťoučký kůň 🐴",
+                            informative: true,
+                            login: true,
+                            bokPad: true,
+                            displayName: "display_name-156 Příliš žluťoučký kůň 🐴"
+                        ),
+                    ],
+                    version: 18000000000000000157
+                )
+            ),
+            textFormat: #"""
+                subject: "subject-133 Příliš žluťoučký kůň 🐴"
+                settings {
+                  contacts {
+                    channel: CHANNEL_KIND_SMS
+                    present: true
+                    address: "address-138 Příliš žluťoučký kůň 🐴"
+                    informative: true
+                  }
+                  contacts {
+                    channel: CHANNEL_KIND_EMAIL
+                    present: true
+                    address: "address-143 Příliš žluťoučký kůň 🐴"
+                    informative: true
+                  }
+                  devices {
+                    device_id: "device_id-146 Příliš žluťoučký kůň 🐴"
+                    informative: true
+                    login: true
+                    bok_pad: true
+                    display_name: "display_name-150 Příliš žluťoučký kůň 🐴"
+                  }
+                  devices {
+                    device_id: "device_id-152 Příliš žluťoučký kůň 🐴"
+                    informative: true
+                    login: true
+                    bok_pad: true
+                    display_name: "display_name-156 Příliš žluťoučký kůň 🐴"
+                  }
+                  version: 18000000000000000157
+                }
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_SaveSettingsResponse(
+                settings: Mk_Preferences_V1_Settings(
+                    contacts: [
+                        Mk_Preferences_V1_ContactSetting(
+                            channel: .sms,
+                            present: true,
+                            address: "address-162 Příliš žluťoučký kůň 🐴",
+                            informative: true
+                        ),
+                        Mk_Preferences_V1_ContactSetting(
+                            channel: .email,
+                            present: true,
+                            address: "address-167 Příliš žluťoučký kůň 🐴",
+                            informative: true
+                        ),
+                    ],
+                    devices: [
+                        Mk_Preferences_V1_DeviceSetting(
+                            deviceId: "device_id-170 Příliš žluťoučký kůň 🐴",
+                            informative: true,
+                            login: true,
+                            bokPad: true,
+                            displayName: "display_name-174 Příliš žluťoučký kůň 🐴"
+                        ),
+                        Mk_Preferences_V1_DeviceSetting(
+                            deviceId: "device_id-176 Příliš žluťoučký kůň 🐴",
+                            informative: true,
+                            login: true,
+                            bokPad: true,
+                            displayName: "display_name-180 Příliš žluťoučký kůň 🐴"
+                        ),
+                    ],
+                    version: 18000000000000000181
+                )
+            ),
+            textFormat: #"""
+                settings {
+                  contacts {
+                    channel: CHANNEL_KIND_SMS
+                    present: true
+                    address: "address-162 Příliš žluťoučký kůň 🐴"
+                    informative: true
+                  }
+                  contacts {
+                    channel: CHANNEL_KIND_EMAIL
+                    present: true
+                    address: "address-167 Příliš žluťoučký kůň 🐴"
+                    informative: true
+                  }
+                  devices {
+                    device_id: "device_id-170 Příliš žluťoučký kůň 🐴"
+                    informative: true
+                    login: true
+                    bok_pad: true
+                    display_name: "display_name-174 Příliš žluťoučký kůň 🐴"
+                  }
+                  devices {
+                    device_id: "device_id-176 Příliš žluťoučký kůň 🐴"
+                    informative: true
+                    login: true
+                    bok_pad: true
+                    display_name: "display_name-180 Příliš žluťoučký kůň 🐴"
+                  }
+                  version: 18000000000000000181
+                }
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_SendInformativeRequest(
+                authorityId: "authority_id-182 Příliš žluťoučký kůň 🐴",
+                authorityName: "authority_name-183 Příliš žluťoučký kůň 🐴",
+                subject: "subject-184 Příliš žluťoučký kůň 🐴",
+                title: "title-185 Příliš žluťoučký kůň 🐴",
+                body: "body-186 Příliš žluťoučký kůň 🐴",
+                idempotencyKey: "idempotency_key-187 Příliš žluťoučký kůň 🐴"
+            ),
+            textFormat: #"""
+                authority_id: "authority_id-182 Příliš žluťoučký kůň 🐴"
+                authority_name: "authority_name-183 Příliš žluťoučký kůň 🐴"
+                subject: "subject-184 Příliš žluťoučký kůň 🐴"
+                title: "title-185 Příliš žluťoučký kůň 🐴"
+                body: "body-186 Příliš žluťoučký kůň 🐴"
+                idempotency_key: "idempotency_key-187 Příliš žluťoučký kůň 🐴"
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_SendInformativeResponse(
+                notificationId: "notification_id-188 Příliš žluťoučký kůň 🐴",
+                channels: [
+                    Mk_Preferences_V1_ChannelStatus(
+                        channel: .sms,
+                        state: .read
+                    ),
+                    Mk_Preferences_V1_ChannelStatus(
+                        channel: .sms,
+                        state: .failed
+                    ),
+                ]
+            ),
+            textFormat: #"""
+                notification_id: "notification_id-188 Příliš žluťoučký kůň 🐴"
+                channels {
+                  channel: CHANNEL_KIND_SMS
+                  state: DELIVERY_STATE_READ
+                }
+                channels {
+                  channel: CHANNEL_KIND_SMS
+                  state: DELIVERY_STATE_FAILED
+                }
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_Settings(
                 contacts: [
                     Mk_Preferences_V1_ContactSetting(
-                        channel: .email,
+                        channel: .sms,
                         present: true,
-                        address: "address-191 Příliš žluťoučký kůň 🐴",
+                        address: "address-198 Příliš žluťoučký kůň 🐴",
                         informative: true
                     ),
                     Mk_Preferences_V1_ContactSetting(
-                        channel: .device,
+                        channel: .email,
                         present: true,
-                        address: "address-196 Příliš žluťoučký kůň 🐴",
+                        address: "address-203 Příliš žluťoučký kůň 🐴",
                         informative: true
                     ),
                 ],
                 devices: [
                     Mk_Preferences_V1_DeviceSetting(
-                        deviceId: "device_id-199 Příliš žluťoučký kůň 🐴",
+                        deviceId: "device_id-206 Příliš žluťoučký kůň 🐴",
                         informative: true,
                         login: true,
-                        bokPad: true
+                        bokPad: true,
+                        displayName: "display_name-210 Příliš žluťoučký kůň 🐴"
                     ),
                     Mk_Preferences_V1_DeviceSetting(
-                        deviceId: "device_id-204 Příliš žluťoučký kůň 🐴",
+                        deviceId: "device_id-212 Příliš žluťoučký kůň 🐴",
                         informative: true,
                         login: true,
-                        bokPad: true
+                        bokPad: true,
+                        displayName: "display_name-216 Příliš žluťoučký kůň 🐴"
                     ),
                 ],
-                version: 18000000000000000208
+                version: 18000000000000000217
             ),
             textFormat: #"""
                 contacts {
-                  channel: CHANNEL_KIND_EMAIL
+                  channel: CHANNEL_KIND_SMS
                   present: true
-                  address: "address-191 Příliš žluťoučký kůň 🐴"
+                  address: "address-198 Příliš žluťoučký kůň 🐴"
                   informative: true
                 }
                 contacts {
-                  channel: CHANNEL_KIND_DEVICE
+                  channel: CHANNEL_KIND_EMAIL
                   present: true
-                  address: "address-196 Příliš žluťoučký kůň 🐴"
+                  address: "address-203 Příliš žluťoučký kůň 🐴"
                   informative: true
                 }
                 devices {
-                  device_id: "device_id-199 Příliš žluťoučký kůň 🐴"
+                  device_id: "device_id-206 Příliš žluťoučký kůň 🐴"
                   informative: true
                   login: true
                   bok_pad: true
+                  display_name: "display_name-210 Příliš žluťoučký kůň 🐴"
                 }
                 devices {
-                  device_id: "device_id-204 Příliš žluťoučký kůň 🐴"
+                  device_id: "device_id-212 Příliš žluťoučký kůň 🐴"
                   informative: true
                   login: true
                   bok_pad: true
+                  display_name: "display_name-216 Příliš žluťoučký kůň 🐴"
                 }
-                version: 18000000000000000208
+                version: 18000000000000000217
                 """#
         ),
     ]

@@ -131,16 +131,15 @@ struct CitizenAPIController {
         let session = try CitizenGuard.session(context)
         async let settings = backends.preferences.getSettings(
             Mk_Preferences_V1_GetSettingsRequest(subject: session.subject))
-        async let devices = backends.registry.listDevices(Mk_Registry_V1_ListDevicesRequest(subject: session.subject))
         async let bok = backends.bok.getBokStatus(Mk_Bok_V1_GetBokStatusRequest(subject: session.subject))
         guard let grid = try await settings.settings else { throw GatewayError.unavailable }
-        let names = Dictionary(
-            try await devices.devices.map { ($0.deviceId, $0.displayName) }, uniquingKeysWith: { first, _ in first })
-        return Responses.json(Self.settings(grid, names: names, bok: WireNames.bok(try await bok)))
+        return Responses.json(Self.settings(grid, bok: WireNames.bok(try await bok)))
     }
 
+    /// The grid as the API shows it; each key's name comes from Preferences (`display_name`, kept
+    /// from the registry's events), so reading the grid asks no registry.
     private static func settings(
-        _ grid: Mk_Preferences_V1_Settings, names: [String: String], bok: APIModels.BokStatus?
+        _ grid: Mk_Preferences_V1_Settings, bok: APIModels.BokStatus?
     ) -> APIModels.Settings {
         APIModels.Settings(
             version: grid.version,
@@ -151,8 +150,8 @@ struct CitizenAPIController {
             },
             devices: grid.devices.map {
                 APIModels.DeviceSetting(
-                    deviceId: $0.deviceId, displayName: names[$0.deviceId], informative: $0.informative,
-                    login: $0.login, bokPad: $0.bokPad)
+                    deviceId: $0.deviceId, displayName: $0.displayName.isEmpty ? nil : $0.displayName,
+                    informative: $0.informative, login: $0.login, bokPad: $0.bokPad)
             },
             bok: bok)
     }
@@ -173,7 +172,7 @@ struct CitizenAPIController {
             let saved = try await backends.preferences.saveSettings(
                 Mk_Preferences_V1_SaveSettingsRequest(subject: session.subject, settings: grid))
             guard let grid = saved.settings else { throw GatewayError.unavailable }
-            return Responses.json(Self.settings(grid, names: [:], bok: nil))
+            return Responses.json(Self.settings(grid, bok: nil))
         } catch let error as RPCError where error.code == .aborted {
             throw GatewayError(
                 .conflict, code: "ABORTED", message: SettingsPage.staleMessage, reason: "STALE_SETTINGS")

@@ -139,13 +139,10 @@ struct PortalController {
     {
         let subject = session.subject
         async let settings = backends.preferences.getSettings(Mk_Preferences_V1_GetSettingsRequest(subject: subject))
-        async let devices = backends.registry.listDevices(Mk_Registry_V1_ListDevicesRequest(subject: subject))
         async let bok = backends.bok.getBokStatus(Mk_Bok_V1_GetBokStatusRequest(subject: subject))
         guard let grid = try await settings.settings else { throw GatewayError.unavailable }
         return Responses.html(
-            SettingsPage.render(
-                settings: grid, devices: try await devices.devices, bok: try await bok, session: session,
-                message: message),
+            SettingsPage.render(settings: grid, bok: try await bok, session: session, message: message),
             status: status)
     }
 

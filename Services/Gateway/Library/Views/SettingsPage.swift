@@ -10,12 +10,13 @@ enum SettingsPage {
 
     /// The page.
     static func render(
-        settings: Mk_Preferences_V1_Settings, devices: [Mk_Registry_V1_Device],
-        bok: Mk_Bok_V1_GetBokStatusResponse, session: CitizenSession, message: HTML
+        settings: Mk_Preferences_V1_Settings, bok: Mk_Bok_V1_GetBokStatusResponse, session: CitizenSession,
+        message: HTML
     ) -> HTML {
-        let names = Dictionary(devices.map { ($0.deviceId, $0.displayName) }, uniquingKeysWith: { first, _ in first })
         let contactRows: [HTML] = settings.contacts.map(contactRow)
-        let deviceRows: [HTML] = settings.devices.map { deviceRow($0, name: names[$0.deviceId] ?? "Mobilní klíč") }
+        let deviceRows: [HTML] = settings.devices.map {
+            deviceRow($0, name: $0.displayName.isEmpty ? "Mobilní klíč" : $0.displayName)
+        }
         let noDevices: HTML =
             settings.devices.isEmpty
             ? "<tr><td colspan=\"4\">Nemáte připojen žádný Mobilní klíč eGovernmentu.</td></tr>" : ""

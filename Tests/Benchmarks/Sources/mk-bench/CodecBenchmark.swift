@@ -18,7 +18,9 @@ enum CodecBenchmark {
         [
             try makeCase("Device record", CodecFixtures.ourDevice(), CodecFixtures.theirDevice()),
             try makeCase("ListDevicesResponse, 10 keys", CodecFixtures.ourList(), CodecFixtures.theirList()),
-            try makeCase("Settings grid, 2 contacts + 3 keys", CodecFixtures.ourSettings(), CodecFixtures.theirSettings()),
+            try makeCase(
+                "Settings grid, 2 contacts + 3 named keys", CodecFixtures.ourSettings(),
+                CodecFixtures.theirSettings()),
         ]
     }
 

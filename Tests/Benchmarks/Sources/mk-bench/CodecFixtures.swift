@@ -54,7 +54,7 @@ enum CodecFixtures {
         return response
     }
 
-    /// The notification settings grid: e-mail and SMS rows, three keys.
+    /// The notification settings grid: e-mail and SMS rows, three keys with their names.
     static func ourSettings() -> MKMessages.Mk_Preferences_V1_Settings {
         var settings = MKMessages.Mk_Preferences_V1_Settings()
         var email = MKMessages.Mk_Preferences_V1_ContactSetting()
@@ -74,6 +74,7 @@ enum CodecFixtures {
             device.informative = true
             device.login = index != 1
             device.bokPad = index == 0
+            device.displayName = "Telefon Jana Nováka \(index) (Samsung Galaxy S24 Ultra)"
             return device
         }
         settings.version = 42
@@ -99,6 +100,7 @@ enum CodecFixtures {
             device.informative = true
             device.login = index != 1
             device.bokPad = index == 0
+            device.displayName = "Telefon Jana Nováka \(index) (Samsung Galaxy S24 Ultra)"
             return device
         }
         settings.version = 42

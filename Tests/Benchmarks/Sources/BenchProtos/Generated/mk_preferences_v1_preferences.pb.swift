@@ -251,6 +251,10 @@ public nonisolated struct Mk_Preferences_V1_DeviceSetting: Sendable {
   /// Využívat zařízení jako BOK-pad.
   public var bokPad: Bool = false
 
+  /// The key's name as Preferences last heard it from the registry (DevicePaired, DeviceRenamed),
+  /// so that the grid names its rows without asking the registry. Read-only: SaveSettings ignores it.
+  public var displayName: String = String()
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -902,7 +906,7 @@ nonisolated extension Mk_Preferences_V1_ContactSetting: SwiftProtobuf.Message, S
 
 nonisolated extension Mk_Preferences_V1_DeviceSetting: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DeviceSetting"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}device_id\0\u{1}informative\0\u{1}login\0\u{3}bok_pad\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}device_id\0\u{1}informative\0\u{1}login\0\u{3}bok_pad\0\u{3}display_name\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -914,6 +918,7 @@ nonisolated extension Mk_Preferences_V1_DeviceSetting: SwiftProtobuf.Message, Sw
       case 2: try { try decoder.decodeSingularBoolField(value: &self.informative) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.login) }()
       case 4: try { try decoder.decodeSingularBoolField(value: &self.bokPad) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.displayName) }()
       default: break
       }
     }
@@ -932,6 +937,9 @@ nonisolated extension Mk_Preferences_V1_DeviceSetting: SwiftProtobuf.Message, Sw
     if self.bokPad != false {
       try visitor.visitSingularBoolField(value: self.bokPad, fieldNumber: 4)
     }
+    if !self.displayName.isEmpty {
+      try visitor.visitSingularStringField(value: self.displayName, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -940,6 +948,7 @@ nonisolated extension Mk_Preferences_V1_DeviceSetting: SwiftProtobuf.Message, Sw
     if lhs.informative != rhs.informative {return false}
     if lhs.login != rhs.login {return false}
     if lhs.bokPad != rhs.bokPad {return false}
+    if lhs.displayName != rhs.displayName {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

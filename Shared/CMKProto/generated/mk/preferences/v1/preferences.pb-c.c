@@ -1530,7 +1530,7 @@ const ProtobufCMessageDescriptor mk__preferences__v1__contact_setting__descripto
   (ProtobufCMessageInit) mk__preferences__v1__contact_setting__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor mk__preferences__v1__device_setting__field_descriptors[4] =
+static const ProtobufCFieldDescriptor mk__preferences__v1__device_setting__field_descriptors[5] =
 {
   {
     "device_id",
@@ -1580,17 +1580,30 @@ static const ProtobufCFieldDescriptor mk__preferences__v1__device_setting__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "display_name",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Preferences__V1__DeviceSetting, display_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned mk__preferences__v1__device_setting__field_indices_by_name[] = {
   3,   /* field[3] = bok_pad */
   0,   /* field[0] = device_id */
+  4,   /* field[4] = display_name */
   1,   /* field[1] = informative */
   2,   /* field[2] = login */
 };
 static const ProtobufCIntRange mk__preferences__v1__device_setting__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor mk__preferences__v1__device_setting__descriptor =
 {
@@ -1600,7 +1613,7 @@ const ProtobufCMessageDescriptor mk__preferences__v1__device_setting__descriptor
   "Mk__Preferences__V1__DeviceSetting",
   "mk.preferences.v1",
   sizeof(Mk__Preferences__V1__DeviceSetting),
-  4,
+  5,
   mk__preferences__v1__device_setting__field_descriptors,
   mk__preferences__v1__device_setting__field_indices_by_name,
   1,  mk__preferences__v1__device_setting__number_ranges,

@@ -198,10 +198,15 @@ struct  Mk__Preferences__V1__DeviceSetting
    * Využívat zařízení jako BOK-pad.
    */
   protobuf_c_boolean bok_pad;
+  /*
+   * The key's name as Preferences last heard it from the registry (DevicePaired, DeviceRenamed),
+   * so that the grid names its rows without asking the registry. Read-only: SaveSettings ignores it.
+   */
+  char *display_name;
 };
 #define MK__PREFERENCES__V1__DEVICE_SETTING__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&mk__preferences__v1__device_setting__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string }
 
 
 /*
