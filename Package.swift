@@ -393,7 +393,7 @@ let package = Package(
         .testTarget(
             name: "MKEventsTests",
             dependencies: [
-                "MKEvents", "MKContracts", "MKMessages", "MKPostgres", "MKRPC", "MKTestSupport",
+                "MKEvents", "MKContracts", "MKMessages", "MKPostgres", "MKRPC", "MKServiceRuntime", "MKTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ] + nio,

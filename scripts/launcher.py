@@ -401,7 +401,9 @@ class System:
         if name in DATABASES:
             environment["DATABASE_URL"] = self.database_urls[name]
         if name == "device-registry":
-            environment["EVENT_SUBSCRIBERS"] = f"preferences={rpc['preferences']}"
+            # Preferences applies the key events; it learns of sign-ins from the hook itself.
+            environment["EVENT_SUBSCRIBERS"] = (
+                f"preferences={rpc['preferences']}/DEVICE_PAIRED+DEVICE_RENAMED+DEVICE_UNPAIRED")
         elif name == "preferences":
             if self.smtp_port:
                 environment.update(SMTP_URL=f"smtp://127.0.0.1:{self.smtp_port}", SMTP_STARTTLS="false",

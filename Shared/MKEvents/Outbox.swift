@@ -7,7 +7,8 @@ public enum Outbox {
     /// Writes `event` to the outbox on `connection`, which must be inside the transaction that
     /// makes the change the event describes: the event exists if and only if the change commits.
     ///
-    /// Sets the event's `sequence` (drawn now) and queues it for every registered subscriber.
+    /// Sets the event's `sequence` (drawn now) and queues it for every registered subscriber that
+    /// takes its type.
     /// Sequence order equals commit order only among transactions that serialize on something
     /// before appending — lock a per-subject row first, so events of one subject are delivered in
     /// the order their changes committed. Returns the sequence number.
@@ -49,21 +50,27 @@ public enum Outbox {
                             \(events.map { Int64($0.type.rawValue) }), \(payloads))
                     AS event (sequence, event_id, subject, event_type, payload)
                 ORDER BY event.sequence
-                RETURNING sequence
+                RETURNING sequence, event_type
             )
             INSERT INTO outbox_pending (subscriber, sequence)
             SELECT subscriber.name, event.sequence FROM outbox_subscriber AS subscriber, event
+            WHERE subscriber.event_types IS NULL OR event.event_type = ANY (subscriber.event_types)
             """)
         return sequences
     }
 
-    /// Registers a subscriber so events appended from now on are queued for it; harmless when it
-    /// is registered already. The relay registers its subscribers when it starts.
-    public static nonisolated(nonsending) func registerSubscriber(_ name: String, on connection: PostgresConnection) async throws {
+    /// Registers a subscriber so events appended from now on are queued for it: those of
+    /// `eventTypes`, or of every type when `nil`. Registering it again sets its types anew. The
+    /// relay registers its subscribers when it starts.
+    public static nonisolated(nonsending) func registerSubscriber(
+        _ name: String, eventTypes: Set<Mk_Events_V1_EventType>? = nil, on connection: PostgresConnection
+    ) async throws {
+        let types = eventTypes.map { $0.map { Int64($0.rawValue) }.sorted() }
         try await connection.query(
             """
-            INSERT INTO outbox_subscriber (name, registered_at) VALUES (\(name), now())
-            ON CONFLICT (name) DO NOTHING
+            INSERT INTO outbox_subscriber (name, registered_at, event_types)
+            VALUES (\(name), now(), \(types)::integer[])
+            ON CONFLICT (name) DO UPDATE SET event_types = EXCLUDED.event_types
             """)
     }
 }

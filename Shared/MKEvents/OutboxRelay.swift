@@ -65,11 +65,13 @@ public struct OutboxRelay: Service {
         }
     }
 
-    /// Registers every subscriber (events appended before that are not queued for it).
+    /// Registers every subscriber with its event types (events appended before that are not
+    /// queued for it).
     public func registerSubscribers() async throws {
         try await client.withConnection { connection in
             for subscriber in subscribers {
-                try await Outbox.registerSubscriber(subscriber.name, on: connection)
+                try await Outbox.registerSubscriber(
+                    subscriber.name, eventTypes: subscriber.eventTypes, on: connection)
             }
         }
     }

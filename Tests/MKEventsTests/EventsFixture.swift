@@ -20,6 +20,7 @@ enum EventsFixture {
                     sequence bigint NOT NULL
                 );
                 """),
+        OutboxSchema.eventTypesMigration(version: 4),
     ]
 
     static func with(_ body: (PostgresClient) async throws -> Void) async throws {

@@ -38,6 +38,35 @@ struct OutboxTests {
         }
     }
 
+    @Test func anEventIsQueuedOnlyForTheSubscribersThatTakeItsType() async throws {
+        try await EventsFixture.with { client in
+            try await client.withConnection { connection in
+                try await Outbox.registerSubscriber("preferences", eventTypes: [.devicePaired], on: connection)
+                try await Outbox.registerSubscriber("audit", on: connection)
+            }
+            var paired = EventsFixture.event(subject: "a")
+            paired.type = .devicePaired
+            let sequences = try await client.withTransaction { connection in
+                try await Outbox.append([paired, EventsFixture.event(subject: "a")], on: connection)
+            }
+            func pending() async throws -> [String] {
+                try await client.query(
+                    "SELECT subscriber || ':' || sequence FROM outbox_pending ORDER BY subscriber, sequence"
+                ).decode(String.self)
+            }
+            let (first, second) = (sequences[0], sequences[1])
+            #expect(try await pending() == ["audit:\(first)", "audit:\(second)", "preferences:\(first)"])
+
+            // Registering again sets the types anew: from now on it takes every type.
+            try await client.withConnection { try await Outbox.registerSubscriber("preferences", on: $0) }
+            let third = try await client.withTransaction { connection in
+                try await Outbox.append(EventsFixture.event(subject: "a"), on: connection)
+            }
+            let preferences = try await pending().filter { $0.hasPrefix("preferences:") }
+            #expect(preferences == ["preferences:\(first)", "preferences:\(third)"])
+        }
+    }
+
     @Test func applyOnceRecordsAnEventIdOnlyOnce() async throws {
         try await EventsFixture.with { client in
             let id = UUID()

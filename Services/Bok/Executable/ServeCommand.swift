@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger)
         let sinkClients = settings.eventSubscribers.map { subscriber in
             (
-                subscriber.name,
+                subscriber,
                 RPCClient(
                     host: subscriber.address.host, port: subscriber.address.port, configuration: clientConfiguration,
                     logger: logger)
@@ -46,7 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let relay = OutboxRelay(
             client: database,
-            subscribers: sinkClients.map { OutboxSubscriber(name: $0.0, caller: $0.1) },
+            subscribers: sinkClients.map {
+                OutboxSubscriber(name: $0.0.name, caller: $0.1, eventTypes: $0.0.eventTypes)
+            },
             configuration: OutboxRelayConfiguration(producer: "bok"),
             logger: logger)
         let expirer = VerificationExpirer(service: service, logger: logger)

@@ -3,7 +3,7 @@ internal import MKEvents
 public import MKPostgres
 
 /// The BOK schema: its SQL files (`Migrations/NNNN_name.sql`, resources of this module) plus the
-/// outbox tables of ``OutboxSchema`` as migration 2.
+/// outbox tables of ``OutboxSchema`` as migration 2 and the subscribers' event types as migration 3.
 public enum BokMigrations {
     /// The schema the BOK service owns.
     public static let schema = "bok"
@@ -13,7 +13,9 @@ public enum BokMigrations {
         guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
             throw PostgresError(.migrationMismatch, reason: "the BOK service's migration files are missing from the bundle")
         }
-        let migrations = try PostgresMigration.load(from: directory) + [OutboxSchema.migration(version: 2)]
+        let migrations = try PostgresMigration.load(from: directory) + [
+            OutboxSchema.migration(version: 2), OutboxSchema.eventTypesMigration(version: 3),
+        ]
         return migrations.sorted { $0.version < $1.version }
     }
 

@@ -1,5 +1,7 @@
 internal import Foundation
 public import Logging
+internal import MKEvents
+public import MKMessages
 public import MKPostgres
 public import MKRPC
 public import MKServiceRuntime
@@ -19,8 +21,9 @@ public struct BokSettings: Sendable {
     public var deviceRegistryAddress: HostAndPort
     /// `PREFERENCES_ADDR`: the Preferences service (default `127.0.0.1:7201`).
     public var preferencesAddress: HostAndPort
-    /// `EVENT_SUBSCRIBERS`: `name=host:port` pairs separated by commas (`preferences=127.0.0.1:7201`).
-    public var eventSubscribers: [(name: String, address: HostAndPort)]
+    /// `EVENT_SUBSCRIBERS`: `name=host:port` items separated by commas, each optionally limited to
+    /// the event types it takes (`name=host:port/TYPE+TYPE`), e.g. `preferences=127.0.0.1:7201`.
+    public var eventSubscribers: [(name: String, address: HostAndPort, eventTypes: Set<Mk_Events_V1_EventType>?)]
     /// `RPC_TLS_CERT_FILE`, `RPC_TLS_KEY_FILE`, `RPC_TLS_CA_FILE` (mutual TLS), or
     /// `RPC_PLAINTEXT=true` on loopback for development: how RPC connections are protected.
     public var rpcSecurity: RPCTransportSecurity
@@ -44,7 +47,7 @@ public struct BokSettings: Sendable {
         logLevel = try ProcessBootstrap.logLevel(try environment.string("LOG_LEVEL", default: "info"))
         deviceRegistryAddress = try environment.address("DEVICE_REGISTRY_ADDR", default: "127.0.0.1:7101")
         preferencesAddress = try environment.address("PREFERENCES_ADDR", default: "127.0.0.1:7201")
-        eventSubscribers = try environment.eventSubscribers()
+        eventSubscribers = try environment.eventSubscribers(eventType: Mk_Events_V1_EventType.init(name:))
         rpcSecurity = try environment.rpcTransportSecurity(listenAddress: listenAddress)
 
         let pepperText = try Self.secret(environment, value: "BOK_PEPPER", file: "BOK_PEPPER_FILE")

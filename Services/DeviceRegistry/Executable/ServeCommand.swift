@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let sinkClients = settings.eventSubscribers.map { subscriber in
             (
-                subscriber.name,
+                subscriber,
                 RPCClient(
                     host: subscriber.address.host, port: subscriber.address.port,
                     configuration: RPCClient.Configuration(callerName: "device-registry", security: settings.rpcSecurity),
@@ -32,7 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let relay = OutboxRelay(
             client: database,
-            subscribers: sinkClients.map { OutboxSubscriber(name: $0.0, caller: $0.1) },
+            subscribers: sinkClients.map {
+                OutboxSubscriber(name: $0.0.name, caller: $0.1, eventTypes: $0.0.eventTypes)
+            },
             configuration: OutboxRelayConfiguration(producer: "device-registry"),
             logger: logger)
         let service = DeviceRegistryService(

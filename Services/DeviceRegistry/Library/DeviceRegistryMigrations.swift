@@ -3,7 +3,8 @@ internal import MKEvents
 public import MKPostgres
 
 /// The registry's schema: its SQL files (`Migrations/NNNN_name.sql`, resources of this module)
-/// plus the outbox tables of ``OutboxSchema`` as migration 2.
+/// plus the outbox tables of ``OutboxSchema`` as migration 2 and the subscribers' event types as
+/// migration 4.
 public enum DeviceRegistryMigrations {
     /// The schema the registry owns.
     public static let schema = "registry"
@@ -13,7 +14,9 @@ public enum DeviceRegistryMigrations {
         guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
             throw PostgresError(.migrationMismatch, reason: "the registry's migration files are missing from the bundle")
         }
-        let migrations = try PostgresMigration.load(from: directory) + [OutboxSchema.migration(version: 2)]
+        let migrations = try PostgresMigration.load(from: directory) + [
+            OutboxSchema.migration(version: 2), OutboxSchema.eventTypesMigration(version: 4),
+        ]
         return migrations.sorted { $0.version < $1.version }
     }
 

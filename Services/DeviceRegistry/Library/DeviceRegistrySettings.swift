@@ -1,4 +1,6 @@
 public import Logging
+internal import MKEvents
+public import MKMessages
 public import MKPostgres
 public import MKRPC
 public import MKServiceRuntime
@@ -16,10 +18,11 @@ public struct DeviceRegistrySettings: Sendable {
     public var logLevel: Logger.Level
     /// `MAX_ACTIVE_KEYS`: active keys per citizen, 1 to 100 (default 10).
     public var maximumActiveKeys: Int
-    /// `EVENT_SUBSCRIBERS`: `name=host:port` pairs separated by commas
-    /// (`preferences=127.0.0.1:7201`); empty publishes to nobody (events wait in the outbox for
-    /// subscribers registered later only from their registration on).
-    public var eventSubscribers: [(name: String, address: HostAndPort)]
+    /// `EVENT_SUBSCRIBERS`: `name=host:port` items separated by commas, each optionally limited to
+    /// the event types it takes (`preferences=127.0.0.1:7201/DEVICE_PAIRED+DEVICE_RENAMED`); empty
+    /// publishes to nobody (events wait in the outbox for subscribers registered later only from
+    /// their registration on).
+    public var eventSubscribers: [(name: String, address: HostAndPort, eventTypes: Set<Mk_Events_V1_EventType>?)]
     /// `RPC_TLS_CERT_FILE`, `RPC_TLS_KEY_FILE`, `RPC_TLS_CA_FILE` (mutual TLS), or
     /// `RPC_PLAINTEXT=true` on loopback for development: how RPC connections are protected.
     public var rpcSecurity: RPCTransportSecurity
@@ -31,7 +34,7 @@ public struct DeviceRegistrySettings: Sendable {
         adminAddress = try environment.address("ADMIN_ADDR", default: "127.0.0.1:9101")
         logLevel = try ProcessBootstrap.logLevel(try environment.string("LOG_LEVEL", default: "info"))
         maximumActiveKeys = try environment.integer("MAX_ACTIVE_KEYS", default: 10, in: 1...100)
-        eventSubscribers = try environment.eventSubscribers()
+        eventSubscribers = try environment.eventSubscribers(eventType: Mk_Events_V1_EventType.init(name:))
         rpcSecurity = try environment.rpcTransportSecurity(listenAddress: listenAddress)
     }
 }
