@@ -10,7 +10,8 @@ extension EnvironmentSettings {
         var result: [(name: String, address: HostAndPort, eventTypes: Set<EventType>?)] = []
         for item in try string(name, default: "").split(separator: ",", omittingEmptySubsequences: true) {
             let parts = item.filter { !$0.isWhitespace }.split(separator: "=", maxSplits: 1)
-            let target = parts.count == 2 ? parts[1].split(separator: "/", maxSplits: 1) : []
+            let target =
+                parts.count == 2 ? parts[1].split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false) : []
             guard parts.count == 2, Self.isSubscriberName(parts[0]), let address = target.first,
                 let address = HostAndPort(parsing: String(address))
             else {
