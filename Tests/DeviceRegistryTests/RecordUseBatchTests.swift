@@ -154,6 +154,55 @@ struct RecordUseBatchTests {
         }
     }
 
+    /// One `RecordUses` call answers each sign-in as `RecordUse` would answer it alone: a refused one
+    /// fails alone (and writes nothing), a repeated event id is not recorded twice.
+    @Test func recordUsesAnswersEachSignInAsRecordUseWould() async throws {
+        try await RegistryFixture.with(overNetwork: true) { fixture in
+            let subject = RegistryFixture.newSubject()
+            let device = try await fixture.pair(subject).device
+            var unspecified = Self.signIn(subject, .eop, eventID: "refused")
+            unspecified.means = .unspecified
+            let uses = [
+                Self.signIn(subject, .mobileKey, deviceID: device.deviceId, eventID: "key"),
+                unspecified,
+                Self.signIn(subject, .eop, eventID: "other"),
+                Self.signIn(subject, .mobileKey, deviceID: device.deviceId, eventID: "key"),
+                Self.signIn("", .eop, eventID: "no-subject"),
+            ]
+            let outcomes = try await fixture.registry.recordUses(
+                Mk_Registry_V1_RecordUsesRequest(uses: uses), options: RPCCallOptions()
+            ).outcomes
+            #expect(outcomes.map(\.recorded) == [true, false, true, false, false])
+            let invalid = RPCStatusCode.invalidArgument.rawValue
+            #expect(outcomes.map(\.statusCode) == [0, invalid, 0, 0, invalid])
+            #expect(outcomes[1].statusMessage.hasPrefix("means:"))
+            #expect(outcomes[4].statusMessage.hasPrefix("subject:"))
+            let recorded = try await fixture.database.query(
+                "SELECT event_id FROM use_event WHERE subject = \(subject) ORDER BY event_id"
+            ).decode(String.self)
+            #expect(recorded == ["key", "other"])
+            let lastUsed = try #require(try await fixture.registry.getDevice(
+                .init(subject: subject, deviceId: device.deviceId), options: RPCCallOptions()).device)
+            #expect(lastUsed.lastUsedAtUnixMicros > 0)
+        }
+    }
+
+    @Test func aRecordUsesCallWithNoSignInOrMoreThanAHundredIsRefusedWhole() async throws {
+        try await RegistryFixture.with { fixture in
+            let before = try await fixture.snapshot()
+            let subject = RegistryFixture.newSubject()
+            for count in [0, 101] {
+                let uses = (0..<count).map { Self.signIn(subject, .eop, eventID: "e-\($0)") }
+                let error = await rpcError {
+                    try await fixture.registry.recordUses(.init(uses: uses), options: RPCCallOptions())
+                }
+                #expect(error?.code == .invalidArgument)
+                #expect(error?.message.hasPrefix("uses:") == true)
+            }
+            #expect(try await fixture.snapshot() == before)
+        }
+    }
+
     static func signIn(
         _ subject: String, _ means: Mk_Registry_V1_MeansKind, deviceID: String = "", eventID: String
     ) -> Mk_Registry_V1_RecordUseRequest {

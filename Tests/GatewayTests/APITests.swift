@@ -131,14 +131,16 @@ struct APITests {
 
     @Test func theIdentityProviderHookRecordsUseAndNotifiesInParallel() async throws {
         let harness = GatewayHarness()
-        harness.registry.on(Mk_Registry_V1_DeviceRegistry.Method.recordUse) { (request: Mk_Registry_V1_RecordUseRequest) in
-            #expect(request.means == .eop)
-            return Mk_Registry_V1_RecordUseResponse(recorded: true)
+        harness.registry.on(Mk_Registry_V1_DeviceRegistry.Method.recordUses) {
+            (request: Mk_Registry_V1_RecordUsesRequest) in
+            #expect(request.uses.map(\.means) == [.eop])
+            return Mk_Registry_V1_RecordUsesResponse(outcomes: [Mk_Registry_V1_RecordUseOutcome(recorded: true)])
         }
-        harness.preferences.on(Mk_Preferences_V1_Preferences.Method.notifyLogin) {
-            (request: Mk_Preferences_V1_NotifyLoginRequest) in
-            #expect(request.eventId == "e-1")
-            return Mk_Preferences_V1_NotifyLoginResponse(devices: 2)
+        harness.preferences.on(Mk_Preferences_V1_Preferences.Method.notifyLogins) {
+            (request: Mk_Preferences_V1_NotifyLoginsRequest) in
+            #expect(request.logins.map(\.eventId) == ["e-1"])
+            return Mk_Preferences_V1_NotifyLoginsResponse(
+                outcomes: [Mk_Preferences_V1_NotifyLoginOutcome(devices: 2)])
         }
         try await harness.test { client in
             var headers = HTTPFields()

@@ -225,7 +225,7 @@ struct OutboxTests {
                 }
 
                 _ = try await append()
-                #expect(await impatient.deliverPromptly(through: try await append()))
+                #expect(await patient.deliverPromptly(through: try await append()))
                 #expect(try await pending() == 0)
 
                 // The subscriber hangs: the producer waits only up to its limit.

@@ -117,6 +117,51 @@ struct LoginBatchTests {
         }
     }
 
+    /// One `NotifyLogins` call answers each sign-in as `NotifyLogin` would answer it alone: a refused
+    /// one fails alone (and writes nothing), a repeated event id notifies once.
+    @Test func notifyLoginsAnswersEachSignInAsNotifyLoginWould() async throws {
+        try await PreferencesFixture.with { fixture in
+            let subject = PreferencesFixture.newSubject()
+            _ = try await fixture.pairKeys(2, for: subject)
+            var badMeans = Self.login(subject, eventID: "refused")
+            badMeans.means = "PASSWORD"
+            let logins = [
+                Self.login(subject, eventID: "first"), badMeans, Self.login(subject, eventID: "first"),
+                Self.login("", eventID: "no-subject"),
+            ]
+            let outcomes = try await fixture.preferences.notifyLogins(
+                Mk_Preferences_V1_NotifyLoginsRequest(logins: logins), options: RPCCallOptions()
+            ).outcomes
+            let invalid = RPCStatusCode.invalidArgument.rawValue
+            #expect(outcomes.map(\.statusCode) == [0, invalid, 0, invalid])
+            #expect(outcomes.map(\.devices) == [2, 0, 2, 0])
+            #expect(outcomes[1].statusMessage.hasPrefix("means:"))
+            let notices = try await fixture.database.query(
+                """
+                SELECT count(*) FROM notification
+                WHERE subject = \(subject) AND kind = \(Mk_Preferences_V1_InboxKind.login.rawValue)
+                """
+            ).single(Int64.self)
+            #expect(notices == 1)
+        }
+    }
+
+    @Test func aNotifyLoginsCallWithNoSignInOrMoreThanAHundredIsRefusedWhole() async throws {
+        try await PreferencesFixture.with { fixture in
+            let before = try await fixture.snapshot()
+            let subject = PreferencesFixture.newSubject()
+            for count in [0, 101] {
+                let logins = (0..<count).map { Self.login(subject, eventID: "e-\($0)") }
+                let error = await rpcError {
+                    try await fixture.preferences.notifyLogins(.init(logins: logins), options: RPCCallOptions())
+                }
+                #expect(error?.code == .invalidArgument)
+                #expect(error?.message.hasPrefix("logins:") == true)
+            }
+            #expect(try await fixture.snapshot() == before)
+        }
+    }
+
     static func login(_ subject: String, eventID: String) -> Mk_Preferences_V1_NotifyLoginRequest {
         Mk_Preferences_V1_NotifyLoginRequest(
             subject: subject, means: "EOP", atUnixMicros: 1_760_000_000_000_000, origin: "Praha", eventId: eventID)

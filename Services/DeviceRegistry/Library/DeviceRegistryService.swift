@@ -225,33 +225,78 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         _ request: Mk_Registry_V1_RecordUseRequest, context: RPCContext
     ) async throws -> Mk_Registry_V1_RecordUseResponse {
         try await serve(context) {
-            let subject = try RequestValidation.subject(request.subject)
-            let deviceID: UUID?
-            switch request.means {
-            case .mobileKey:
-                deviceID = try RequestValidation.uuid(request.deviceId, field: "device_id")
-            case .eop, .bankIdentity, .niaId, .other:
-                guard request.deviceId.isEmpty else {
-                    throw RequestValidation.invalid("device_id", "must be empty unless means is MOBILE_KEY")
-                }
-                deviceID = nil
-            case .unspecified, .unrecognized:
-                throw RequestValidation.invalid("means", "must be MOBILE_KEY, EOP, BANK_IDENTITY, NIA_ID or OTHER")
-            }
-            guard request.atUnixMicros >= 0 else {
-                throw RequestValidation.invalid("at_unix_micros", "must not be negative")
-            }
-            let signIn = RegistryStore.SignIn(
-                subject: subject,
-                means: request.means,
-                deviceID: deviceID,
-                at: request.atUnixMicros == 0 ? nil : UnixMicros.date(request.atUnixMicros),
-                origin: try Validation.optionalText(request.origin, field: "origin", maximum: 200),
-                eventID: try Validation.optionalText(request.eventId, field: "event_id", maximum: 128))
             var response = Mk_Registry_V1_RecordUseResponse()
-            response.recorded = try await signIns.submit((signIn, CallOrigin(context)))
+            response.recorded = try await signIns.submit((try Self.signIn(request), CallOrigin(context)))
             return response
         }
+    }
+
+    /// Serves `RecordUses`: each sign-in is checked and answered as `RecordUse` would answer it
+    /// alone; the valid ones are recorded together (``RegistryStore/recordUses(_:logger:)``).
+    public func recordUses(
+        _ request: Mk_Registry_V1_RecordUsesRequest, context: RPCContext
+    ) async throws -> Mk_Registry_V1_RecordUsesResponse {
+        try await serve(context) {
+            guard (1...Self.maximumSignInsPerCall).contains(request.uses.count) else {
+                throw RequestValidation.invalid("uses", "must hold 1 to \(Self.maximumSignInsPerCall) sign-ins")
+            }
+            let origin = CallOrigin(context)
+            var outcomes = [Mk_Registry_V1_RecordUseOutcome](repeating: .init(), count: request.uses.count)
+            var valid: [(index: Int, signIn: RegistryStore.SignIn)] = []
+            for (index, use) in request.uses.enumerated() {
+                do {
+                    valid.append((index, try Self.signIn(use)))
+                } catch {
+                    outcomes[index] = Self.outcome(failure: error, context: context)
+                }
+            }
+            let results = await store.recordUses(valid.map { ($0.signIn, origin) }, logger: context.logger)
+            for (entry, result) in zip(valid, results) {
+                switch result {
+                case .success(let recorded): outcomes[entry.index].recorded = recorded
+                case .failure(let error): outcomes[entry.index] = Self.outcome(failure: error, context: context)
+                }
+            }
+            return Mk_Registry_V1_RecordUsesResponse(outcomes: outcomes)
+        }
+    }
+
+    /// The most sign-ins one `RecordUses` call may carry.
+    static let maximumSignInsPerCall = 100
+
+    /// A sign-in's outcome carrying the status `RecordUse` would have answered for `error`.
+    private static func outcome(failure error: any Error, context: RPCContext) -> Mk_Registry_V1_RecordUseOutcome {
+        let status = ServiceFailure.rpcError(for: error, service: "device registry", logger: context.logger)
+        return Mk_Registry_V1_RecordUseOutcome(
+            recorded: false, statusCode: status.code.rawValue, statusMessage: status.message,
+            statusReason: status.reason)
+    }
+
+    /// Checks a reported sign-in (INVALID_ARGUMENT naming the field).
+    private static func signIn(_ request: Mk_Registry_V1_RecordUseRequest) throws -> RegistryStore.SignIn {
+        let subject = try RequestValidation.subject(request.subject)
+        let deviceID: UUID?
+        switch request.means {
+        case .mobileKey:
+            deviceID = try RequestValidation.uuid(request.deviceId, field: "device_id")
+        case .eop, .bankIdentity, .niaId, .other:
+            guard request.deviceId.isEmpty else {
+                throw RequestValidation.invalid("device_id", "must be empty unless means is MOBILE_KEY")
+            }
+            deviceID = nil
+        case .unspecified, .unrecognized:
+            throw RequestValidation.invalid("means", "must be MOBILE_KEY, EOP, BANK_IDENTITY, NIA_ID or OTHER")
+        }
+        guard request.atUnixMicros >= 0 else {
+            throw RequestValidation.invalid("at_unix_micros", "must not be negative")
+        }
+        return RegistryStore.SignIn(
+            subject: subject,
+            means: request.means,
+            deviceID: deviceID,
+            at: request.atUnixMicros == 0 ? nil : UnixMicros.date(request.atUnixMicros),
+            origin: try Validation.optionalText(request.origin, field: "origin", maximum: 200),
+            eventID: try Validation.optionalText(request.eventId, field: "event_id", maximum: 128))
     }
 
     /// Serves `ListMeans`.

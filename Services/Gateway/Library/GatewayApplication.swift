@@ -25,7 +25,7 @@ public func buildRouter(
         revocations: SessionRevocations(
             registry: backends.registry, cacheLifetime: configuration.sessionRevocationCache,
             absoluteTimeout: configuration.sessionAbsoluteTimeout),
-        logger: logger)
+        signIns: SignInBatches(backends: backends), logger: logger)
     let cookies = SessionCookies(
         sealer: sealer, secure: configuration.cookieSecure, idleTimeout: configuration.sessionIdleTimeout,
         absoluteTimeout: configuration.sessionAbsoluteTimeout)

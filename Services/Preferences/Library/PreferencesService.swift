@@ -174,29 +174,75 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         _ request: Mk_Preferences_V1_NotifyLoginRequest, context: RPCContext
     ) async throws -> Mk_Preferences_V1_NotifyLoginResponse {
         try await serve(context) {
-            let subject = try RequestValidation.subject(request.subject)
-            guard Self.meansNames.contains(request.means) else {
-                throw RequestValidation.invalid("means", "must be MOBILE_KEY, EOP, BANK_IDENTITY, NIA_ID or OTHER")
-            }
-            if request.means == "MOBILE_KEY" {
-                _ = try RequestValidation.uuid(request.deviceId, field: "device_id")
-            } else if !request.deviceId.isEmpty {
-                throw RequestValidation.invalid("device_id", "must be empty unless means is MOBILE_KEY")
-            }
-            guard request.atUnixMicros >= 0 else {
-                throw RequestValidation.invalid("at_unix_micros", "must not be negative")
-            }
-            let origin = request.origin.isEmpty
-                ? "" : try Validation.text(request.origin, field: "origin", minimum: 0, maximum: 200)
-            let eventID = request.eventId.isEmpty
-                ? nil : try RequestValidation.identifier(request.eventId, field: "event_id", maximum: 128)
-            let login = PreferencesStore.Login(
-                subject: subject, means: request.means,
-                at: request.atUnixMicros == 0 ? nil : UnixMicros.date(request.atUnixMicros), origin: origin,
-                dedupKey: eventID.map { "login:\($0)" })
-            let devices = try await logins.submit((login, CallOrigin(context)))
+            let devices = try await logins.submit((try Self.login(request), CallOrigin(context)))
             return Mk_Preferences_V1_NotifyLoginResponse(devices: UInt32(devices))
         }
+    }
+
+    /// Serves `NotifyLogins`: each sign-in is checked and answered as `NotifyLogin` would answer it
+    /// alone; the valid ones are notified together (``PreferencesStore/notifyLogins(_:logger:)``).
+    public func notifyLogins(
+        _ request: Mk_Preferences_V1_NotifyLoginsRequest, context: RPCContext
+    ) async throws -> Mk_Preferences_V1_NotifyLoginsResponse {
+        try await serve(context) {
+            guard (1...Self.maximumLoginsPerCall).contains(request.logins.count) else {
+                throw RequestValidation.invalid("logins", "must hold 1 to \(Self.maximumLoginsPerCall) sign-ins")
+            }
+            let origin = CallOrigin(context)
+            var outcomes = [Mk_Preferences_V1_NotifyLoginOutcome](repeating: .init(), count: request.logins.count)
+            var valid: [(index: Int, login: PreferencesStore.Login)] = []
+            for (index, login) in request.logins.enumerated() {
+                do {
+                    valid.append((index, try Self.login(login)))
+                } catch {
+                    outcomes[index] = Self.outcome(failure: error, context: context)
+                }
+            }
+            let results = await store.notifyLogins(valid.map { ($0.login, origin) }, logger: context.logger)
+            for (entry, result) in zip(valid, results) {
+                switch result {
+                case .success(let devices): outcomes[entry.index].devices = UInt32(devices)
+                case .failure(let error): outcomes[entry.index] = Self.outcome(failure: error, context: context)
+                }
+            }
+            return Mk_Preferences_V1_NotifyLoginsResponse(outcomes: outcomes)
+        }
+    }
+
+    /// The most sign-ins one `NotifyLogins` call may carry.
+    static let maximumLoginsPerCall = 100
+
+    /// A sign-in's outcome carrying the status `NotifyLogin` would have answered for `error`.
+    private static func outcome(
+        failure error: any Error, context: RPCContext
+    ) -> Mk_Preferences_V1_NotifyLoginOutcome {
+        let status = ServiceFailure.rpcError(for: error, service: "Preferences service", logger: context.logger)
+        return Mk_Preferences_V1_NotifyLoginOutcome(
+            devices: 0, statusCode: status.code.rawValue, statusMessage: status.message, statusReason: status.reason)
+    }
+
+    /// Checks a reported sign-in (INVALID_ARGUMENT naming the field).
+    private static func login(_ request: Mk_Preferences_V1_NotifyLoginRequest) throws -> PreferencesStore.Login {
+        let subject = try RequestValidation.subject(request.subject)
+        guard meansNames.contains(request.means) else {
+            throw RequestValidation.invalid("means", "must be MOBILE_KEY, EOP, BANK_IDENTITY, NIA_ID or OTHER")
+        }
+        if request.means == "MOBILE_KEY" {
+            _ = try RequestValidation.uuid(request.deviceId, field: "device_id")
+        } else if !request.deviceId.isEmpty {
+            throw RequestValidation.invalid("device_id", "must be empty unless means is MOBILE_KEY")
+        }
+        guard request.atUnixMicros >= 0 else {
+            throw RequestValidation.invalid("at_unix_micros", "must not be negative")
+        }
+        let origin = request.origin.isEmpty
+            ? "" : try Validation.text(request.origin, field: "origin", minimum: 0, maximum: 200)
+        let eventID = request.eventId.isEmpty
+            ? nil : try RequestValidation.identifier(request.eventId, field: "event_id", maximum: 128)
+        return PreferencesStore.Login(
+            subject: subject, means: request.means,
+            at: request.atUnixMicros == 0 ? nil : UnixMicros.date(request.atUnixMicros), origin: origin,
+            dedupKey: eventID.map { "login:\($0)" })
     }
 
     /// Serves `ListInbox`.

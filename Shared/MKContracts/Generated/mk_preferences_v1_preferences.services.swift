@@ -31,6 +31,9 @@ public enum Mk_Preferences_V1_Preferences {
         /// `mk.preferences.v1.Preferences/NotifyLogin`.
         public static let notifyLogin = RPCMethodDescriptor(
             service: serviceName, method: "NotifyLogin", isIdempotent: false)
+        /// `mk.preferences.v1.Preferences/NotifyLogins`.
+        public static let notifyLogins = RPCMethodDescriptor(
+            service: serviceName, method: "NotifyLogins", isIdempotent: false)
         /// `mk.preferences.v1.Preferences/ListInbox` (read-only, retryable).
         public static let listInbox = RPCMethodDescriptor(service: serviceName, method: "ListInbox", isIdempotent: true)
         /// `mk.preferences.v1.Preferences/AckInbox`.
@@ -54,6 +57,7 @@ public enum Mk_Preferences_V1_Preferences {
             sendInformative,
             getNotificationStatus,
             notifyLogin,
+            notifyLogins,
             listInbox,
             ackInbox,
             registerPushToken,
@@ -105,6 +109,12 @@ public enum Mk_Preferences_V1_Preferences {
             _ request: Mk_Preferences_V1_NotifyLoginRequest,
             context: RPCContext
         ) async throws -> Mk_Preferences_V1_NotifyLoginResponse
+
+        /// Serves `NotifyLogins`.
+        func notifyLogins(
+            _ request: Mk_Preferences_V1_NotifyLoginsRequest,
+            context: RPCContext
+        ) async throws -> Mk_Preferences_V1_NotifyLoginsResponse
 
         /// Serves `ListInbox`.
         func listInbox(
@@ -217,6 +227,16 @@ public enum Mk_Preferences_V1_Preferences {
                 options: options)
         }
 
+        /// Calls `NotifyLogins`; throws `RPCError`.
+        public func notifyLogins(
+            _ request: Mk_Preferences_V1_NotifyLoginsRequest,
+            options: RPCCallOptions = RPCCallOptions()
+        ) async throws -> Mk_Preferences_V1_NotifyLoginsResponse {
+            try await caller.unary(
+                Method.notifyLogins, request: request, responseType: Mk_Preferences_V1_NotifyLoginsResponse.self,
+                options: options)
+        }
+
         /// Calls `ListInbox`; throws `RPCError`.
         public func listInbox(
             _ request: Mk_Preferences_V1_ListInboxRequest,
@@ -321,6 +341,13 @@ extension Mk_Preferences_V1_Preferences.ServiceProtocol {
                 responseType: Mk_Preferences_V1_NotifyLoginResponse.self
             ) { request, context in
                 try await self.notifyLogin(request, context: context)
+            },
+            RPCMethodHandler(
+                descriptor: Mk_Preferences_V1_Preferences.Method.notifyLogins,
+                requestType: Mk_Preferences_V1_NotifyLoginsRequest.self,
+                responseType: Mk_Preferences_V1_NotifyLoginsResponse.self
+            ) { request, context in
+                try await self.notifyLogins(request, context: context)
             },
             RPCMethodHandler(
                 descriptor: Mk_Preferences_V1_Preferences.Method.listInbox,

@@ -39,6 +39,9 @@ public enum Mk_Registry_V1_DeviceRegistry {
         /// `mk.registry.v1.DeviceRegistry/RecordUse`.
         public static let recordUse = RPCMethodDescriptor(
             service: serviceName, method: "RecordUse", isIdempotent: false)
+        /// `mk.registry.v1.DeviceRegistry/RecordUses`.
+        public static let recordUses = RPCMethodDescriptor(
+            service: serviceName, method: "RecordUses", isIdempotent: false)
         /// `mk.registry.v1.DeviceRegistry/ListMeans` (read-only, retryable).
         public static let listMeans = RPCMethodDescriptor(service: serviceName, method: "ListMeans", isIdempotent: true)
         /// `mk.registry.v1.DeviceRegistry/IssueChallenge`.
@@ -66,6 +69,7 @@ public enum Mk_Registry_V1_DeviceRegistry {
             checkLastMeans,
             listDeviceHistory,
             recordUse,
+            recordUses,
             listMeans,
             issueChallenge,
             verifyDeviceSignature,
@@ -135,6 +139,12 @@ public enum Mk_Registry_V1_DeviceRegistry {
             _ request: Mk_Registry_V1_RecordUseRequest,
             context: RPCContext
         ) async throws -> Mk_Registry_V1_RecordUseResponse
+
+        /// Serves `RecordUses`.
+        func recordUses(
+            _ request: Mk_Registry_V1_RecordUsesRequest,
+            context: RPCContext
+        ) async throws -> Mk_Registry_V1_RecordUsesResponse
 
         /// Serves `ListMeans`.
         func listMeans(
@@ -277,6 +287,16 @@ public enum Mk_Registry_V1_DeviceRegistry {
                 options: options)
         }
 
+        /// Calls `RecordUses`; throws `RPCError`.
+        public func recordUses(
+            _ request: Mk_Registry_V1_RecordUsesRequest,
+            options: RPCCallOptions = RPCCallOptions()
+        ) async throws -> Mk_Registry_V1_RecordUsesResponse {
+            try await caller.unary(
+                Method.recordUses, request: request, responseType: Mk_Registry_V1_RecordUsesResponse.self,
+                options: options)
+        }
+
         /// Calls `ListMeans`; throws `RPCError`.
         public func listMeans(
             _ request: Mk_Registry_V1_ListMeansRequest,
@@ -402,6 +422,13 @@ extension Mk_Registry_V1_DeviceRegistry.ServiceProtocol {
                 responseType: Mk_Registry_V1_RecordUseResponse.self
             ) { request, context in
                 try await self.recordUse(request, context: context)
+            },
+            RPCMethodHandler(
+                descriptor: Mk_Registry_V1_DeviceRegistry.Method.recordUses,
+                requestType: Mk_Registry_V1_RecordUsesRequest.self,
+                responseType: Mk_Registry_V1_RecordUsesResponse.self
+            ) { request, context in
+                try await self.recordUses(request, context: context)
             },
             RPCMethodHandler(
                 descriptor: Mk_Registry_V1_DeviceRegistry.Method.listMeans,

@@ -1947,6 +1947,112 @@ extension Mk_Preferences_V1_NoticeEntry {
     }
 }
 
+/// The proto message `mk.preferences.v1.NotifyLoginOutcome`.
+public struct Mk_Preferences_V1_NotifyLoginOutcome: ProtoMessage, Hashable {
+    /// `mk.preferences.v1.NotifyLoginOutcome`.
+    public static let protoMessageName = "mk.preferences.v1.NotifyLoginOutcome"
+
+    /// Field `devices` = 1.
+    public var devices: UInt32 = 0
+
+    /// Field `status_code` = 2.
+    public var statusCode: UInt32 = 0
+
+    /// Field `status_message` = 3.
+    public var statusMessage: String = ""
+
+    /// Field `status_reason` = 4.
+    public var statusReason: String = ""
+
+    /// A message with every field at its default value.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        devices: UInt32 = 0,
+        statusCode: UInt32 = 0,
+        statusMessage: String = "",
+        statusReason: String = ""
+    ) {
+        self.devices = devices
+        self.statusCode = statusCode
+        self.statusMessage = statusMessage
+        self.statusReason = statusReason
+    }
+}
+
+extension Mk_Preferences_V1_NotifyLoginOutcome {
+    /// Decodes a packed `mk.preferences.v1.NotifyLoginOutcome`; unknown fields are skipped.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__notify_login_outcome__unpack, read: Self.read)
+    }
+
+    /// The number of bytes the packed message takes.
+    public func serializedSize() throws(ProtoError) -> Int {
+        try ProtoCodec.packedSize(
+            self, build: Self.makeCMessage, size: mk__preferences__v1__notify_login_outcome__get_packed_size)
+    }
+
+    /// Packs the message into `buffer` and returns the number of bytes written.
+    public func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(ProtoError) -> Int {
+        try ProtoCodec.pack(
+            self, into: buffer, build: Self.makeCMessage,
+            size: mk__preferences__v1__notify_login_outcome__get_packed_size,
+            pack: mk__preferences__v1__notify_login_outcome__pack)
+    }
+
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
+    public func serializedBytes() throws(ProtoError) -> [UInt8] {
+        try ProtoCodec.packedBytes(
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__notify_login_outcome__get_packed_size,
+            pack: mk__preferences__v1__notify_login_outcome__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 4
+        bound += m.statusMessage.utf8.count
+        bound += m.statusReason.utf8.count
+        return bound
+    }
+
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__NotifyLoginOutcome>, into m: inout Self
+    ) throws(ProtoError) {
+        m.devices = c.pointee.devices
+        m.statusCode = c.pointee.status_code
+        m.statusMessage = try ProtoCodec.string(
+            c.pointee.status_message, message: Self.protoMessageName, field: "status_message")
+        m.statusReason = try ProtoCodec.string(
+            c.pointee.status_reason, message: Self.protoMessageName, field: "status_reason")
+    }
+
+    /// Builds the C message in `arena`; it lives as long as the arena.
+    static func makeCMessage(
+        _ m: Self, _ arena: ProtoArena
+    ) throws(ProtoError) -> UnsafeMutablePointer<Mk__Preferences__V1__NotifyLoginOutcome> {
+        let c = try arena.allocate(Mk__Preferences__V1__NotifyLoginOutcome.self, message: Self.protoMessageName)
+        mk__preferences__v1__notify_login_outcome__init(c)
+        c.pointee.devices = m.devices
+        c.pointee.status_code = m.statusCode
+        if !m.statusMessage.isEmpty {
+            c.pointee.status_message = try arena.string(
+                m.statusMessage, message: Self.protoMessageName, field: "status_message")
+        }
+        if !m.statusReason.isEmpty {
+            c.pointee.status_reason = try arena.string(
+                m.statusReason, message: Self.protoMessageName, field: "status_reason")
+        }
+        return c
+    }
+}
+
 /// The proto message `mk.preferences.v1.NotifyLoginRequest`.
 public struct Mk_Preferences_V1_NotifyLoginRequest: ProtoMessage, Hashable {
     /// `mk.preferences.v1.NotifyLoginRequest`.
@@ -2142,6 +2248,176 @@ extension Mk_Preferences_V1_NotifyLoginResponse {
         let c = try arena.allocate(Mk__Preferences__V1__NotifyLoginResponse.self, message: Self.protoMessageName)
         mk__preferences__v1__notify_login_response__init(c)
         c.pointee.devices = m.devices
+        return c
+    }
+}
+
+/// The proto message `mk.preferences.v1.NotifyLoginsRequest`.
+public struct Mk_Preferences_V1_NotifyLoginsRequest: ProtoMessage, Hashable {
+    /// `mk.preferences.v1.NotifyLoginsRequest`.
+    public static let protoMessageName = "mk.preferences.v1.NotifyLoginsRequest"
+
+    /// Field `logins` = 1.
+    public var logins: [Mk_Preferences_V1_NotifyLoginRequest] = []
+
+    /// A message with every field at its default value.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        logins: [Mk_Preferences_V1_NotifyLoginRequest] = []
+    ) {
+        self.logins = logins
+    }
+}
+
+extension Mk_Preferences_V1_NotifyLoginsRequest {
+    /// Decodes a packed `mk.preferences.v1.NotifyLoginsRequest`; unknown fields are skipped.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__notify_logins_request__unpack, read: Self.read)
+    }
+
+    /// The number of bytes the packed message takes.
+    public func serializedSize() throws(ProtoError) -> Int {
+        try ProtoCodec.packedSize(
+            self, build: Self.makeCMessage, size: mk__preferences__v1__notify_logins_request__get_packed_size)
+    }
+
+    /// Packs the message into `buffer` and returns the number of bytes written.
+    public func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(ProtoError) -> Int {
+        try ProtoCodec.pack(
+            self, into: buffer, build: Self.makeCMessage,
+            size: mk__preferences__v1__notify_logins_request__get_packed_size,
+            pack: mk__preferences__v1__notify_logins_request__pack)
+    }
+
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
+    public func serializedBytes() throws(ProtoError) -> [UInt8] {
+        try ProtoCodec.packedBytes(
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__notify_logins_request__get_packed_size,
+            pack: mk__preferences__v1__notify_logins_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = 0
+        for value in m.logins {
+            bound += ProtoCodec.fieldBound + Mk_Preferences_V1_NotifyLoginRequest.packedSizeBound(value)
+        }
+        return bound
+    }
+
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__NotifyLoginsRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.logins = try ProtoCodec.messages(
+            c.pointee.logins, count: c.pointee.n_logins, message: Self.protoMessageName, field: "logins",
+            read: Mk_Preferences_V1_NotifyLoginRequest.read)
+    }
+
+    /// Builds the C message in `arena`; it lives as long as the arena.
+    static func makeCMessage(
+        _ m: Self, _ arena: ProtoArena
+    ) throws(ProtoError) -> UnsafeMutablePointer<Mk__Preferences__V1__NotifyLoginsRequest> {
+        let c = try arena.allocate(Mk__Preferences__V1__NotifyLoginsRequest.self, message: Self.protoMessageName)
+        mk__preferences__v1__notify_logins_request__init(c)
+        if !m.logins.isEmpty {
+            c.pointee.logins = try arena.messages(
+                m.logins, message: Self.protoMessageName, field: "logins",
+                build: Mk_Preferences_V1_NotifyLoginRequest.makeCMessage)
+            c.pointee.n_logins = m.logins.count
+        }
+        return c
+    }
+}
+
+/// The proto message `mk.preferences.v1.NotifyLoginsResponse`.
+public struct Mk_Preferences_V1_NotifyLoginsResponse: ProtoMessage, Hashable {
+    /// `mk.preferences.v1.NotifyLoginsResponse`.
+    public static let protoMessageName = "mk.preferences.v1.NotifyLoginsResponse"
+
+    /// Field `outcomes` = 1.
+    public var outcomes: [Mk_Preferences_V1_NotifyLoginOutcome] = []
+
+    /// A message with every field at its default value.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        outcomes: [Mk_Preferences_V1_NotifyLoginOutcome] = []
+    ) {
+        self.outcomes = outcomes
+    }
+}
+
+extension Mk_Preferences_V1_NotifyLoginsResponse {
+    /// Decodes a packed `mk.preferences.v1.NotifyLoginsResponse`; unknown fields are skipped.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__preferences__v1__notify_logins_response__unpack, read: Self.read)
+    }
+
+    /// The number of bytes the packed message takes.
+    public func serializedSize() throws(ProtoError) -> Int {
+        try ProtoCodec.packedSize(
+            self, build: Self.makeCMessage, size: mk__preferences__v1__notify_logins_response__get_packed_size)
+    }
+
+    /// Packs the message into `buffer` and returns the number of bytes written.
+    public func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(ProtoError) -> Int {
+        try ProtoCodec.pack(
+            self, into: buffer, build: Self.makeCMessage,
+            size: mk__preferences__v1__notify_logins_response__get_packed_size,
+            pack: mk__preferences__v1__notify_logins_response__pack)
+    }
+
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
+    public func serializedBytes() throws(ProtoError) -> [UInt8] {
+        try ProtoCodec.packedBytes(
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__preferences__v1__notify_logins_response__get_packed_size,
+            pack: mk__preferences__v1__notify_logins_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = 0
+        for value in m.outcomes {
+            bound += ProtoCodec.fieldBound + Mk_Preferences_V1_NotifyLoginOutcome.packedSizeBound(value)
+        }
+        return bound
+    }
+
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Preferences__V1__NotifyLoginsResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.outcomes = try ProtoCodec.messages(
+            c.pointee.outcomes, count: c.pointee.n_outcomes, message: Self.protoMessageName, field: "outcomes",
+            read: Mk_Preferences_V1_NotifyLoginOutcome.read)
+    }
+
+    /// Builds the C message in `arena`; it lives as long as the arena.
+    static func makeCMessage(
+        _ m: Self, _ arena: ProtoArena
+    ) throws(ProtoError) -> UnsafeMutablePointer<Mk__Preferences__V1__NotifyLoginsResponse> {
+        let c = try arena.allocate(Mk__Preferences__V1__NotifyLoginsResponse.self, message: Self.protoMessageName)
+        mk__preferences__v1__notify_logins_response__init(c)
+        if !m.outcomes.isEmpty {
+            c.pointee.outcomes = try arena.messages(
+                m.outcomes, message: Self.protoMessageName, field: "outcomes",
+                build: Mk_Preferences_V1_NotifyLoginOutcome.makeCMessage)
+            c.pointee.n_outcomes = m.outcomes.count
+        }
         return c
     }
 }

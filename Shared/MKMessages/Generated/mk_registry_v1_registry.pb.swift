@@ -2256,6 +2256,110 @@ extension Mk_Registry_V1_ListMeansResponse {
     }
 }
 
+/// The proto message `mk.registry.v1.RecordUseOutcome`.
+public struct Mk_Registry_V1_RecordUseOutcome: ProtoMessage, Hashable {
+    /// `mk.registry.v1.RecordUseOutcome`.
+    public static let protoMessageName = "mk.registry.v1.RecordUseOutcome"
+
+    /// Field `recorded` = 1.
+    public var recorded: Bool = false
+
+    /// Field `status_code` = 2.
+    public var statusCode: UInt32 = 0
+
+    /// Field `status_message` = 3.
+    public var statusMessage: String = ""
+
+    /// Field `status_reason` = 4.
+    public var statusReason: String = ""
+
+    /// A message with every field at its default value.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        recorded: Bool = false,
+        statusCode: UInt32 = 0,
+        statusMessage: String = "",
+        statusReason: String = ""
+    ) {
+        self.recorded = recorded
+        self.statusCode = statusCode
+        self.statusMessage = statusMessage
+        self.statusReason = statusReason
+    }
+}
+
+extension Mk_Registry_V1_RecordUseOutcome {
+    /// Decodes a packed `mk.registry.v1.RecordUseOutcome`; unknown fields are skipped.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self.init()
+        try ProtoCodec.decode(bytes, into: &self, unpack: mk__registry__v1__record_use_outcome__unpack, read: Self.read)
+    }
+
+    /// The number of bytes the packed message takes.
+    public func serializedSize() throws(ProtoError) -> Int {
+        try ProtoCodec.packedSize(
+            self, build: Self.makeCMessage, size: mk__registry__v1__record_use_outcome__get_packed_size)
+    }
+
+    /// Packs the message into `buffer` and returns the number of bytes written.
+    public func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(ProtoError) -> Int {
+        try ProtoCodec.pack(
+            self, into: buffer, build: Self.makeCMessage, size: mk__registry__v1__record_use_outcome__get_packed_size,
+            pack: mk__registry__v1__record_use_outcome__pack)
+    }
+
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
+    public func serializedBytes() throws(ProtoError) -> [UInt8] {
+        try ProtoCodec.packedBytes(
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__record_use_outcome__get_packed_size,
+            pack: mk__registry__v1__record_use_outcome__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = ProtoCodec.fieldBound * 4
+        bound += m.statusMessage.utf8.count
+        bound += m.statusReason.utf8.count
+        return bound
+    }
+
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__RecordUseOutcome>, into m: inout Self
+    ) throws(ProtoError) {
+        m.recorded = c.pointee.recorded != 0
+        m.statusCode = c.pointee.status_code
+        m.statusMessage = try ProtoCodec.string(
+            c.pointee.status_message, message: Self.protoMessageName, field: "status_message")
+        m.statusReason = try ProtoCodec.string(
+            c.pointee.status_reason, message: Self.protoMessageName, field: "status_reason")
+    }
+
+    /// Builds the C message in `arena`; it lives as long as the arena.
+    static func makeCMessage(
+        _ m: Self, _ arena: ProtoArena
+    ) throws(ProtoError) -> UnsafeMutablePointer<Mk__Registry__V1__RecordUseOutcome> {
+        let c = try arena.allocate(Mk__Registry__V1__RecordUseOutcome.self, message: Self.protoMessageName)
+        mk__registry__v1__record_use_outcome__init(c)
+        c.pointee.recorded = m.recorded ? 1 : 0
+        c.pointee.status_code = m.statusCode
+        if !m.statusMessage.isEmpty {
+            c.pointee.status_message = try arena.string(
+                m.statusMessage, message: Self.protoMessageName, field: "status_message")
+        }
+        if !m.statusReason.isEmpty {
+            c.pointee.status_reason = try arena.string(
+                m.statusReason, message: Self.protoMessageName, field: "status_reason")
+        }
+        return c
+    }
+}
+
 /// The proto message `mk.registry.v1.RecordUseRequest`.
 public struct Mk_Registry_V1_RecordUseRequest: ProtoMessage, Hashable {
     /// `mk.registry.v1.RecordUseRequest`.
@@ -2445,6 +2549,174 @@ extension Mk_Registry_V1_RecordUseResponse {
         let c = try arena.allocate(Mk__Registry__V1__RecordUseResponse.self, message: Self.protoMessageName)
         mk__registry__v1__record_use_response__init(c)
         c.pointee.recorded = m.recorded ? 1 : 0
+        return c
+    }
+}
+
+/// The proto message `mk.registry.v1.RecordUsesRequest`.
+public struct Mk_Registry_V1_RecordUsesRequest: ProtoMessage, Hashable {
+    /// `mk.registry.v1.RecordUsesRequest`.
+    public static let protoMessageName = "mk.registry.v1.RecordUsesRequest"
+
+    /// Field `uses` = 1.
+    public var uses: [Mk_Registry_V1_RecordUseRequest] = []
+
+    /// A message with every field at its default value.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        uses: [Mk_Registry_V1_RecordUseRequest] = []
+    ) {
+        self.uses = uses
+    }
+}
+
+extension Mk_Registry_V1_RecordUsesRequest {
+    /// Decodes a packed `mk.registry.v1.RecordUsesRequest`; unknown fields are skipped.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__record_uses_request__unpack, read: Self.read)
+    }
+
+    /// The number of bytes the packed message takes.
+    public func serializedSize() throws(ProtoError) -> Int {
+        try ProtoCodec.packedSize(
+            self, build: Self.makeCMessage, size: mk__registry__v1__record_uses_request__get_packed_size)
+    }
+
+    /// Packs the message into `buffer` and returns the number of bytes written.
+    public func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(ProtoError) -> Int {
+        try ProtoCodec.pack(
+            self, into: buffer, build: Self.makeCMessage, size: mk__registry__v1__record_uses_request__get_packed_size,
+            pack: mk__registry__v1__record_uses_request__pack)
+    }
+
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
+    public func serializedBytes() throws(ProtoError) -> [UInt8] {
+        try ProtoCodec.packedBytes(
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__record_uses_request__get_packed_size,
+            pack: mk__registry__v1__record_uses_request__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = 0
+        for value in m.uses {
+            bound += ProtoCodec.fieldBound + Mk_Registry_V1_RecordUseRequest.packedSizeBound(value)
+        }
+        return bound
+    }
+
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__RecordUsesRequest>, into m: inout Self
+    ) throws(ProtoError) {
+        m.uses = try ProtoCodec.messages(
+            c.pointee.uses, count: c.pointee.n_uses, message: Self.protoMessageName, field: "uses",
+            read: Mk_Registry_V1_RecordUseRequest.read)
+    }
+
+    /// Builds the C message in `arena`; it lives as long as the arena.
+    static func makeCMessage(
+        _ m: Self, _ arena: ProtoArena
+    ) throws(ProtoError) -> UnsafeMutablePointer<Mk__Registry__V1__RecordUsesRequest> {
+        let c = try arena.allocate(Mk__Registry__V1__RecordUsesRequest.self, message: Self.protoMessageName)
+        mk__registry__v1__record_uses_request__init(c)
+        if !m.uses.isEmpty {
+            c.pointee.uses = try arena.messages(
+                m.uses, message: Self.protoMessageName, field: "uses",
+                build: Mk_Registry_V1_RecordUseRequest.makeCMessage)
+            c.pointee.n_uses = m.uses.count
+        }
+        return c
+    }
+}
+
+/// The proto message `mk.registry.v1.RecordUsesResponse`.
+public struct Mk_Registry_V1_RecordUsesResponse: ProtoMessage, Hashable {
+    /// `mk.registry.v1.RecordUsesResponse`.
+    public static let protoMessageName = "mk.registry.v1.RecordUsesResponse"
+
+    /// Field `outcomes` = 1.
+    public var outcomes: [Mk_Registry_V1_RecordUseOutcome] = []
+
+    /// A message with every field at its default value.
+    public init() {}
+
+    /// A message with the given fields; the others keep their defaults.
+    public init(
+        outcomes: [Mk_Registry_V1_RecordUseOutcome] = []
+    ) {
+        self.outcomes = outcomes
+    }
+}
+
+extension Mk_Registry_V1_RecordUsesResponse {
+    /// Decodes a packed `mk.registry.v1.RecordUsesResponse`; unknown fields are skipped.
+    public init(serializedBytes bytes: UnsafeRawBufferPointer) throws(ProtoError) {
+        self.init()
+        try ProtoCodec.decode(
+            bytes, into: &self, unpack: mk__registry__v1__record_uses_response__unpack, read: Self.read)
+    }
+
+    /// The number of bytes the packed message takes.
+    public func serializedSize() throws(ProtoError) -> Int {
+        try ProtoCodec.packedSize(
+            self, build: Self.makeCMessage, size: mk__registry__v1__record_uses_response__get_packed_size)
+    }
+
+    /// Packs the message into `buffer` and returns the number of bytes written.
+    public func serialize(into buffer: UnsafeMutableRawBufferPointer) throws(ProtoError) -> Int {
+        try ProtoCodec.pack(
+            self, into: buffer, build: Self.makeCMessage, size: mk__registry__v1__record_uses_response__get_packed_size,
+            pack: mk__registry__v1__record_uses_response__pack)
+    }
+
+    /// The packed message, building its C representation once and packing it into an array of
+    /// ``packedSizeBound(_:)`` bytes, without protobuf-c's walk that measures it first.
+    public func serializedBytes() throws(ProtoError) -> [UInt8] {
+        try ProtoCodec.packedBytes(
+            self, bound: Self.packedSizeBound(self), build: Self.makeCMessage,
+            size: mk__registry__v1__record_uses_response__get_packed_size,
+            pack: mk__registry__v1__record_uses_response__pack)
+    }
+
+    /// At least the packed size of `m`, from the lengths Swift keeps.
+    static func packedSizeBound(_ m: Self) -> Int {
+        var bound = 0
+        for value in m.outcomes {
+            bound += ProtoCodec.fieldBound + Mk_Registry_V1_RecordUseOutcome.packedSizeBound(value)
+        }
+        return bound
+    }
+
+    /// Reads an unpacked C message into `m`, whose fields are at their defaults; the caller keeps
+    /// ownership of `c`.
+    static func read(
+        _ c: UnsafeMutablePointer<Mk__Registry__V1__RecordUsesResponse>, into m: inout Self
+    ) throws(ProtoError) {
+        m.outcomes = try ProtoCodec.messages(
+            c.pointee.outcomes, count: c.pointee.n_outcomes, message: Self.protoMessageName, field: "outcomes",
+            read: Mk_Registry_V1_RecordUseOutcome.read)
+    }
+
+    /// Builds the C message in `arena`; it lives as long as the arena.
+    static func makeCMessage(
+        _ m: Self, _ arena: ProtoArena
+    ) throws(ProtoError) -> UnsafeMutablePointer<Mk__Registry__V1__RecordUsesResponse> {
+        let c = try arena.allocate(Mk__Registry__V1__RecordUsesResponse.self, message: Self.protoMessageName)
+        mk__registry__v1__record_uses_response__init(c)
+        if !m.outcomes.isEmpty {
+            c.pointee.outcomes = try arena.messages(
+                m.outcomes, message: Self.protoMessageName, field: "outcomes",
+                build: Mk_Registry_V1_RecordUseOutcome.makeCMessage)
+            c.pointee.n_outcomes = m.outcomes.count
+        }
         return c
     }
 }

@@ -436,43 +436,132 @@ extension ContractFixture {
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
-            value: Mk_Preferences_V1_NotifyLoginRequest(
-                subject: "subject-116 Příliš žluťoučký kůň 🐴",
-                means: "means-117 Příliš žluťoučký kůň 🐴",
-                atUnixMicros: -5118000354,
-                origin: "origin-119 Příliš žluťoučký kůň 🐴",
-                eventId: "event_id-120 Příliš žluťoučký kůň 🐴",
-                deviceId: "device_id-121 Příliš žluťoučký kůň 🐴"
+            value: Mk_Preferences_V1_NotifyLoginOutcome(
+                devices: 3000000116,
+                statusCode: 3000000117,
+                statusMessage: "status_message-118 Příliš žluťoučký kůň 🐴",
+                statusReason: "status_reason-119 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                subject: "subject-116 Příliš žluťoučký kůň 🐴"
-                means: "means-117 Příliš žluťoučký kůň 🐴"
-                at_unix_micros: -5118000354
-                origin: "origin-119 Příliš žluťoučký kůň 🐴"
-                event_id: "event_id-120 Příliš žluťoučký kůň 🐴"
-                device_id: "device_id-121 Příliš žluťoučký kůň 🐴"
+                devices: 3000000116
+                status_code: 3000000117
+                status_message: "status_message-118 Příliš žluťoučký kůň 🐴"
+                status_reason: "status_reason-119 Příliš žluťoučký kůň 🐴"
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_NotifyLoginRequest(
+                subject: "subject-120 Příliš žluťoučký kůň 🐴",
+                means: "means-121 Příliš žluťoučký kůň 🐴",
+                atUnixMicros: -5122000366,
+                origin: "origin-123 Příliš žluťoučký kůň 🐴",
+                eventId: "event_id-124 Příliš žluťoučký kůň 🐴",
+                deviceId: "device_id-125 Příliš žluťoučký kůň 🐴"
+            ),
+            textFormat: #"""
+                subject: "subject-120 Příliš žluťoučký kůň 🐴"
+                means: "means-121 Příliš žluťoučký kůň 🐴"
+                at_unix_micros: -5122000366
+                origin: "origin-123 Příliš žluťoučký kůň 🐴"
+                event_id: "event_id-124 Příliš žluťoučký kůň 🐴"
+                device_id: "device_id-125 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_NotifyLoginResponse(
-                devices: 3000000122
+                devices: 3000000126
             ),
             textFormat: #"""
-                devices: 3000000122
+                devices: 3000000126
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_NotifyLoginsRequest(
+                logins: [
+                    Mk_Preferences_V1_NotifyLoginRequest(
+                        subject: "subject-128 Příliš žluťoučký kůň 🐴",
+                        means: "means-129 Příliš žluťoučký kůň 🐴",
+                        atUnixMicros: -5130000390,
+                        origin: "origin-131 Příliš žluťoučký kůň 🐴",
+                        eventId: "event_id-132 Příliš žluťoučký kůň 🐴",
+                        deviceId: "device_id-133 Příliš žluťoučký kůň 🐴"
+                    ),
+                    Mk_Preferences_V1_NotifyLoginRequest(
+                        subject: "subject-135 Příliš žluťoučký kůň 🐴",
+                        means: "means-136 Příliš žluťoučký kůň 🐴",
+                        atUnixMicros: -5137000411,
+                        origin: "origin-138 Příliš žluťoučký kůň 🐴",
+                        eventId: "event_id-139 Příliš žluťoučký kůň 🐴",
+                        deviceId: "device_id-140 Příliš žluťoučký kůň 🐴"
+                    ),
+                ]
+            ),
+            textFormat: #"""
+                logins {
+                  subject: "subject-128 Příliš žluťoučký kůň 🐴"
+                  means: "means-129 Příliš žluťoučký kůň 🐴"
+                  at_unix_micros: -5130000390
+                  origin: "origin-131 Příliš žluťoučký kůň 🐴"
+                  event_id: "event_id-132 Příliš žluťoučký kůň 🐴"
+                  device_id: "device_id-133 Příliš žluťoučký kůň 🐴"
+                }
+                logins {
+                  subject: "subject-135 Příliš žluťoučký kůň 🐴"
+                  means: "means-136 Příliš žluťoučký kůň 🐴"
+                  at_unix_micros: -5137000411
+                  origin: "origin-138 Příliš žluťoučký kůň 🐴"
+                  event_id: "event_id-139 Příliš žluťoučký kůň 🐴"
+                  device_id: "device_id-140 Příliš žluťoučký kůň 🐴"
+                }
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/preferences/v1/preferences.proto",
+            value: Mk_Preferences_V1_NotifyLoginsResponse(
+                outcomes: [
+                    Mk_Preferences_V1_NotifyLoginOutcome(
+                        devices: 3000000142,
+                        statusCode: 3000000143,
+                        statusMessage: "status_message-144 Příliš žluťoučký kůň 🐴",
+                        statusReason: "status_reason-145 Příliš žluťoučký kůň 🐴"
+                    ),
+                    Mk_Preferences_V1_NotifyLoginOutcome(
+                        devices: 3000000147,
+                        statusCode: 3000000148,
+                        statusMessage: "status_message-149 Příliš žluťoučký kůň 🐴",
+                        statusReason: "status_reason-150 Příliš žluťoučký kůň 🐴"
+                    ),
+                ]
+            ),
+            textFormat: #"""
+                outcomes {
+                  devices: 3000000142
+                  status_code: 3000000143
+                  status_message: "status_message-144 Příliš žluťoučký kůň 🐴"
+                  status_reason: "status_reason-145 Příliš žluťoučký kůň 🐴"
+                }
+                outcomes {
+                  devices: 3000000147
+                  status_code: 3000000148
+                  status_message: "status_message-149 Příliš žluťoučký kůň 🐴"
+                  status_reason: "status_reason-150 Příliš žluťoučký kůň 🐴"
+                }
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_RegisterPushTokenRequest(
-                subject: "subject-123 Příliš žluťoučký kůň 🐴",
-                deviceId: "device_id-124 Příliš žluťoučký kůň 🐴",
-                pushToken: "push_token-125 Příliš žluťoučký kůň 🐴"
+                subject: "subject-151 Příliš žluťoučký kůň 🐴",
+                deviceId: "device_id-152 Příliš žluťoučký kůň 🐴",
+                pushToken: "push_token-153 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                subject: "subject-123 Příliš žluťoučký kůň 🐴"
-                device_id: "device_id-124 Příliš žluťoučký kůň 🐴"
-                push_token: "push_token-125 Příliš žluťoučký kůň 🐴"
+                subject: "subject-151 Příliš žluťoučký kůň 🐴"
+                device_id: "device_id-152 Příliš žluťoučký kůň 🐴"
+                push_token: "push_token-153 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
@@ -483,17 +572,17 @@ extension ContractFixture {
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_SaveContactsRequest(
-                subject: "subject-126 Příliš žluťoučký kůň 🐴",
+                subject: "subject-154 Příliš žluťoučký kůň 🐴",
                 contacts: Mk_Preferences_V1_Contacts(
-                    email: "email-128 Příliš žluťoučký kůň 🐴",
-                    phone: "phone-129 Příliš žluťoučký kůň 🐴"
+                    email: "email-156 Příliš žluťoučký kůň 🐴",
+                    phone: "phone-157 Příliš žluťoučký kůň 🐴"
                 )
             ),
             textFormat: #"""
-                subject: "subject-126 Příliš žluťoučký kůň 🐴"
+                subject: "subject-154 Příliš žluťoučký kůň 🐴"
                 contacts {
-                  email: "email-128 Příliš žluťoučký kůň 🐴"
-                  phone: "phone-129 Příliš žluťoučký kůň 🐴"
+                  email: "email-156 Příliš žluťoučký kůň 🐴"
+                  phone: "phone-157 Příliš žluťoučký kůň 🐴"
                 }
                 """#
         ),
@@ -501,85 +590,85 @@ extension ContractFixture {
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_SaveContactsResponse(
                 contacts: Mk_Preferences_V1_Contacts(
-                    email: "email-131 Příliš žluťoučký kůň 🐴",
-                    phone: "phone-132 Příliš žluťoučký kůň 🐴"
+                    email: "email-159 Příliš žluťoučký kůň 🐴",
+                    phone: "phone-160 Příliš žluťoučký kůň 🐴"
                 )
             ),
             textFormat: #"""
                 contacts {
-                  email: "email-131 Příliš žluťoučký kůň 🐴"
-                  phone: "phone-132 Příliš žluťoučký kůň 🐴"
+                  email: "email-159 Příliš žluťoučký kůň 🐴"
+                  phone: "phone-160 Příliš žluťoučký kůň 🐴"
                 }
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_SaveSettingsRequest(
-                subject: "subject-133 Příliš žluťoučký kůň 🐴",
+                subject: "subject-161 Příliš žluťoučký kůň 🐴",
                 settings: Mk_Preferences_V1_Settings(
                     contacts: [
                         Mk_Preferences_V1_ContactSetting(
-                            channel: .sms,
+                            channel: .device,
                             present: true,
-                            address: "address-138 Příliš žluťoučký kůň 🐴",
+                            address: "address-166 Příliš žluťoučký kůň 🐴",
                             informative: true
                         ),
                         Mk_Preferences_V1_ContactSetting(
-                            channel: .email,
+                            channel: .sms,
                             present: true,
-                            address: "address-143 Příliš žluťoučký kůň 🐴",
+                            address: "address-171 Příliš žluťoučký kůň 🐴",
                             informative: true
                         ),
                     ],
                     devices: [
                         Mk_Preferences_V1_DeviceSetting(
-                            deviceId: "device_id-146 Příliš žluťoučký kůň 🐴",
+                            deviceId: "device_id-174 Příliš žluťoučký kůň 🐴",
                             informative: true,
                             login: true,
                             bokPad: true,
-                            displayName: "display_name-150 Příliš žluťoučký kůň 🐴"
+                            displayName: "display_name-178 Příliš žluťoučký kůň 🐴"
                         ),
                         Mk_Preferences_V1_DeviceSetting(
-                            deviceId: "device_id-152 Příliš žluťoučký kůň 🐴",
+                            deviceId: "device_id-180 Příliš žluťoučký kůň 🐴",
                             informative: true,
                             login: true,
                             bokPad: true,
-                            displayName: "display_name-156 Příliš žluťoučký kůň 🐴"
+                            displayName: "display_name-184 Příliš žluťoučký kůň 🐴"
                         ),
                     ],
-                    version: 18000000000000000157
+                    version: 18000000000000000185
                 )
             ),
             textFormat: #"""
-                subject: "subject-133 Příliš žluťoučký kůň 🐴"
+                subject: "subject-161 Příliš žluťoučký kůň 🐴"
                 settings {
+                  contacts {
+                    channel: CHANNEL_KIND_DEVICE
+                    present: true
+                    address: "address-166 Příliš žluťoučký kůň 🐴"
+                    informative: true
+                  }
                   contacts {
                     channel: CHANNEL_KIND_SMS
                     present: true
-                    address: "address-138 Příliš žluťoučký kůň 🐴"
-                    informative: true
-                  }
-                  contacts {
-                    channel: CHANNEL_KIND_EMAIL
-                    present: true
-                    address: "address-143 Příliš žluťoučký kůň 🐴"
+                    address: "address-171 Příliš žluťoučký kůň 🐴"
                     informative: true
                   }
                   devices {
-                    device_id: "device_id-146 Příliš žluťoučký kůň 🐴"
+                    device_id: "device_id-174 Příliš žluťoučký kůň 🐴"
                     informative: true
                     login: true
                     bok_pad: true
-                    display_name: "display_name-150 Příliš žluťoučký kůň 🐴"
+                    display_name: "display_name-178 Příliš žluťoučký kůň 🐴"
                   }
                   devices {
-                    device_id: "device_id-152 Příliš žluťoučký kůň 🐴"
+                    device_id: "device_id-180 Příliš žluťoučký kůň 🐴"
                     informative: true
                     login: true
                     bok_pad: true
-                    display_name: "display_name-156 Příliš žluťoučký kůň 🐴"
+                    display_name: "display_name-184 Příliš žluťoučký kůň 🐴"
                   }
-                  version: 18000000000000000157
+                  version: 18000000000000000185
                 }
                 """#
         ),
@@ -589,111 +678,111 @@ extension ContractFixture {
                 settings: Mk_Preferences_V1_Settings(
                     contacts: [
                         Mk_Preferences_V1_ContactSetting(
-                            channel: .sms,
+                            channel: .device,
                             present: true,
-                            address: "address-162 Příliš žluťoučký kůň 🐴",
+                            address: "address-190 Příliš žluťoučký kůň 🐴",
                             informative: true
                         ),
                         Mk_Preferences_V1_ContactSetting(
-                            channel: .email,
+                            channel: .sms,
                             present: true,
-                            address: "address-167 Příliš žluťoučký kůň 🐴",
+                            address: "address-195 Příliš žluťoučký kůň 🐴",
                             informative: true
                         ),
                     ],
                     devices: [
                         Mk_Preferences_V1_DeviceSetting(
-                            deviceId: "device_id-170 Příliš žluťoučký kůň 🐴",
+                            deviceId: "device_id-198 Příliš žluťoučký kůň 🐴",
                             informative: true,
                             login: true,
                             bokPad: true,
-                            displayName: "display_name-174 Příliš žluťoučký kůň 🐴"
+                            displayName: "display_name-202 Příliš žluťoučký kůň 🐴"
                         ),
                         Mk_Preferences_V1_DeviceSetting(
-                            deviceId: "device_id-176 Příliš žluťoučký kůň 🐴",
+                            deviceId: "device_id-204 Příliš žluťoučký kůň 🐴",
                             informative: true,
                             login: true,
                             bokPad: true,
-                            displayName: "display_name-180 Příliš žluťoučký kůň 🐴"
+                            displayName: "display_name-208 Příliš žluťoučký kůň 🐴"
                         ),
                     ],
-                    version: 18000000000000000181
+                    version: 18000000000000000209
                 )
             ),
             textFormat: #"""
                 settings {
                   contacts {
-                    channel: CHANNEL_KIND_SMS
+                    channel: CHANNEL_KIND_DEVICE
                     present: true
-                    address: "address-162 Příliš žluťoučký kůň 🐴"
+                    address: "address-190 Příliš žluťoučký kůň 🐴"
                     informative: true
                   }
                   contacts {
-                    channel: CHANNEL_KIND_EMAIL
+                    channel: CHANNEL_KIND_SMS
                     present: true
-                    address: "address-167 Příliš žluťoučký kůň 🐴"
+                    address: "address-195 Příliš žluťoučký kůň 🐴"
                     informative: true
                   }
                   devices {
-                    device_id: "device_id-170 Příliš žluťoučký kůň 🐴"
+                    device_id: "device_id-198 Příliš žluťoučký kůň 🐴"
                     informative: true
                     login: true
                     bok_pad: true
-                    display_name: "display_name-174 Příliš žluťoučký kůň 🐴"
+                    display_name: "display_name-202 Příliš žluťoučký kůň 🐴"
                   }
                   devices {
-                    device_id: "device_id-176 Příliš žluťoučký kůň 🐴"
+                    device_id: "device_id-204 Příliš žluťoučký kůň 🐴"
                     informative: true
                     login: true
                     bok_pad: true
-                    display_name: "display_name-180 Příliš žluťoučký kůň 🐴"
+                    display_name: "display_name-208 Příliš žluťoučký kůň 🐴"
                   }
-                  version: 18000000000000000181
+                  version: 18000000000000000209
                 }
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_SendInformativeRequest(
-                authorityId: "authority_id-182 Příliš žluťoučký kůň 🐴",
-                authorityName: "authority_name-183 Příliš žluťoučký kůň 🐴",
-                subject: "subject-184 Příliš žluťoučký kůň 🐴",
-                title: "title-185 Příliš žluťoučký kůň 🐴",
-                body: "body-186 Příliš žluťoučký kůň 🐴",
-                idempotencyKey: "idempotency_key-187 Příliš žluťoučký kůň 🐴"
+                authorityId: "authority_id-210 Příliš žluťoučký kůň 🐴",
+                authorityName: "authority_name-211 Příliš žluťoučký kůň 🐴",
+                subject: "subject-212 Příliš žluťoučký kůň 🐴",
+                title: "title-213 Příliš žluťoučký kůň 🐴",
+                body: "body-214 Příliš žluťoučký kůň 🐴",
+                idempotencyKey: "idempotency_key-215 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                authority_id: "authority_id-182 Příliš žluťoučký kůň 🐴"
-                authority_name: "authority_name-183 Příliš žluťoučký kůň 🐴"
-                subject: "subject-184 Příliš žluťoučký kůň 🐴"
-                title: "title-185 Příliš žluťoučký kůň 🐴"
-                body: "body-186 Příliš žluťoučký kůň 🐴"
-                idempotency_key: "idempotency_key-187 Příliš žluťoučký kůň 🐴"
+                authority_id: "authority_id-210 Příliš žluťoučký kůň 🐴"
+                authority_name: "authority_name-211 Příliš žluťoučký kůň 🐴"
+                subject: "subject-212 Příliš žluťoučký kůň 🐴"
+                title: "title-213 Příliš žluťoučký kůň 🐴"
+                body: "body-214 Příliš žluťoučký kůň 🐴"
+                idempotency_key: "idempotency_key-215 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/preferences/v1/preferences.proto",
             value: Mk_Preferences_V1_SendInformativeResponse(
-                notificationId: "notification_id-188 Příliš žluťoučký kůň 🐴",
+                notificationId: "notification_id-216 Příliš žluťoučký kůň 🐴",
                 channels: [
                     Mk_Preferences_V1_ChannelStatus(
-                        channel: .sms,
+                        channel: .device,
                         state: .read
                     ),
                     Mk_Preferences_V1_ChannelStatus(
-                        channel: .sms,
+                        channel: .device,
                         state: .failed
                     ),
                 ]
             ),
             textFormat: #"""
-                notification_id: "notification_id-188 Příliš žluťoučký kůň 🐴"
+                notification_id: "notification_id-216 Příliš žluťoučký kůň 🐴"
                 channels {
-                  channel: CHANNEL_KIND_SMS
+                  channel: CHANNEL_KIND_DEVICE
                   state: DELIVERY_STATE_READ
                 }
                 channels {
-                  channel: CHANNEL_KIND_SMS
+                  channel: CHANNEL_KIND_DEVICE
                   state: DELIVERY_STATE_FAILED
                 }
                 """#
@@ -703,64 +792,64 @@ extension ContractFixture {
             value: Mk_Preferences_V1_Settings(
                 contacts: [
                     Mk_Preferences_V1_ContactSetting(
-                        channel: .sms,
+                        channel: .device,
                         present: true,
-                        address: "address-198 Příliš žluťoučký kůň 🐴",
+                        address: "address-226 Příliš žluťoučký kůň 🐴",
                         informative: true
                     ),
                     Mk_Preferences_V1_ContactSetting(
-                        channel: .email,
+                        channel: .sms,
                         present: true,
-                        address: "address-203 Příliš žluťoučký kůň 🐴",
+                        address: "address-231 Příliš žluťoučký kůň 🐴",
                         informative: true
                     ),
                 ],
                 devices: [
                     Mk_Preferences_V1_DeviceSetting(
-                        deviceId: "device_id-206 Příliš žluťoučký kůň 🐴",
+                        deviceId: "device_id-234 Příliš žluťoučký kůň 🐴",
                         informative: true,
                         login: true,
                         bokPad: true,
-                        displayName: "display_name-210 Příliš žluťoučký kůň 🐴"
+                        displayName: "display_name-238 Příliš žluťoučký kůň 🐴"
                     ),
                     Mk_Preferences_V1_DeviceSetting(
-                        deviceId: "device_id-212 Příliš žluťoučký kůň 🐴",
+                        deviceId: "device_id-240 Příliš žluťoučký kůň 🐴",
                         informative: true,
                         login: true,
                         bokPad: true,
-                        displayName: "display_name-216 Příliš žluťoučký kůň 🐴"
+                        displayName: "display_name-244 Příliš žluťoučký kůň 🐴"
                     ),
                 ],
-                version: 18000000000000000217
+                version: 18000000000000000245
             ),
             textFormat: #"""
                 contacts {
-                  channel: CHANNEL_KIND_SMS
+                  channel: CHANNEL_KIND_DEVICE
                   present: true
-                  address: "address-198 Příliš žluťoučký kůň 🐴"
+                  address: "address-226 Příliš žluťoučký kůň 🐴"
                   informative: true
                 }
                 contacts {
-                  channel: CHANNEL_KIND_EMAIL
+                  channel: CHANNEL_KIND_SMS
                   present: true
-                  address: "address-203 Příliš žluťoučký kůň 🐴"
+                  address: "address-231 Příliš žluťoučký kůň 🐴"
                   informative: true
                 }
                 devices {
-                  device_id: "device_id-206 Příliš žluťoučký kůň 🐴"
+                  device_id: "device_id-234 Příliš žluťoučký kůň 🐴"
                   informative: true
                   login: true
                   bok_pad: true
-                  display_name: "display_name-210 Příliš žluťoučký kůň 🐴"
+                  display_name: "display_name-238 Příliš žluťoučký kůň 🐴"
                 }
                 devices {
-                  device_id: "device_id-212 Příliš žluťoučký kůň 🐴"
+                  device_id: "device_id-240 Příliš žluťoučký kůň 🐴"
                   informative: true
                   login: true
                   bok_pad: true
-                  display_name: "display_name-216 Příliš žluťoučký kůň 🐴"
+                  display_name: "display_name-244 Příliš žluťoučký kůň 🐴"
                 }
-                version: 18000000000000000217
+                version: 18000000000000000245
                 """#
         ),
     ]
@@ -825,6 +914,13 @@ struct Mk_Preferences_V1_PreferencesEmptyService: Mk_Preferences_V1_Preferences.
         _ request: Mk_Preferences_V1_NotifyLoginRequest,
         context: RPCContext
     ) async throws -> Mk_Preferences_V1_NotifyLoginResponse {
+        .init()
+    }
+
+    func notifyLogins(
+        _ request: Mk_Preferences_V1_NotifyLoginsRequest,
+        context: RPCContext
+    ) async throws -> Mk_Preferences_V1_NotifyLoginsResponse {
         .init()
     }
 

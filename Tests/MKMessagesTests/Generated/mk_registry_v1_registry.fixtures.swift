@@ -400,21 +400,36 @@ extension ContractFixture {
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
-            value: Mk_Registry_V1_RecordUseRequest(
-                subject: "subject-108 Příliš žluťoučký kůň 🐴",
-                means: .other,
-                deviceId: "device_id-110 Příliš žluťoučký kůň 🐴",
-                atUnixMicros: -5111000333,
-                origin: "origin-112 Příliš žluťoučký kůň 🐴",
-                eventId: "event_id-113 Příliš žluťoučký kůň 🐴"
+            value: Mk_Registry_V1_RecordUseOutcome(
+                recorded: true,
+                statusCode: 3000000109,
+                statusMessage: "status_message-110 Příliš žluťoučký kůň 🐴",
+                statusReason: "status_reason-111 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                subject: "subject-108 Příliš žluťoučký kůň 🐴"
-                means: MEANS_KIND_OTHER
-                device_id: "device_id-110 Příliš žluťoučký kůň 🐴"
-                at_unix_micros: -5111000333
-                origin: "origin-112 Příliš žluťoučký kůň 🐴"
-                event_id: "event_id-113 Příliš žluťoučký kůň 🐴"
+                recorded: true
+                status_code: 3000000109
+                status_message: "status_message-110 Příliš žluťoučký kůň 🐴"
+                status_reason: "status_reason-111 Příliš žluťoučký kůň 🐴"
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/registry/v1/registry.proto",
+            value: Mk_Registry_V1_RecordUseRequest(
+                subject: "subject-112 Příliš žluťoučký kůň 🐴",
+                means: .niaId,
+                deviceId: "device_id-114 Příliš žluťoučký kůň 🐴",
+                atUnixMicros: -5115000345,
+                origin: "origin-116 Příliš žluťoučký kůň 🐴",
+                eventId: "event_id-117 Příliš žluťoučký kůň 🐴"
+            ),
+            textFormat: #"""
+                subject: "subject-112 Příliš žluťoučký kůň 🐴"
+                means: MEANS_KIND_NIA_ID
+                device_id: "device_id-114 Příliš žluťoučký kůň 🐴"
+                at_unix_micros: -5115000345
+                origin: "origin-116 Příliš žluťoučký kůň 🐴"
+                event_id: "event_id-117 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
@@ -428,57 +443,131 @@ extension ContractFixture {
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
-            value: Mk_Registry_V1_RenameDeviceRequest(
-                subject: "subject-115 Příliš žluťoučký kůň 🐴",
-                deviceId: "device_id-116 Příliš žluťoučký kůň 🐴",
-                displayName: "display_name-117 Příliš žluťoučký kůň 🐴"
+            value: Mk_Registry_V1_RecordUsesRequest(
+                uses: [
+                    Mk_Registry_V1_RecordUseRequest(
+                        subject: "subject-120 Příliš žluťoučký kůň 🐴",
+                        means: .eop,
+                        deviceId: "device_id-122 Příliš žluťoučký kůň 🐴",
+                        atUnixMicros: -5123000369,
+                        origin: "origin-124 Příliš žluťoučký kůň 🐴",
+                        eventId: "event_id-125 Příliš žluťoučký kůň 🐴"
+                    ),
+                    Mk_Registry_V1_RecordUseRequest(
+                        subject: "subject-127 Příliš žluťoučký kůň 🐴",
+                        means: .niaId,
+                        deviceId: "device_id-129 Příliš žluťoučký kůň 🐴",
+                        atUnixMicros: -5130000390,
+                        origin: "origin-131 Příliš žluťoučký kůň 🐴",
+                        eventId: "event_id-132 Příliš žluťoučký kůň 🐴"
+                    ),
+                ]
             ),
             textFormat: #"""
-                subject: "subject-115 Příliš žluťoučký kůň 🐴"
-                device_id: "device_id-116 Příliš žluťoučký kůň 🐴"
-                display_name: "display_name-117 Příliš žluťoučký kůň 🐴"
+                uses {
+                  subject: "subject-120 Příliš žluťoučký kůň 🐴"
+                  means: MEANS_KIND_EOP
+                  device_id: "device_id-122 Příliš žluťoučký kůň 🐴"
+                  at_unix_micros: -5123000369
+                  origin: "origin-124 Příliš žluťoučký kůň 🐴"
+                  event_id: "event_id-125 Příliš žluťoučký kůň 🐴"
+                }
+                uses {
+                  subject: "subject-127 Příliš žluťoučký kůň 🐴"
+                  means: MEANS_KIND_NIA_ID
+                  device_id: "device_id-129 Příliš žluťoučký kůň 🐴"
+                  at_unix_micros: -5130000390
+                  origin: "origin-131 Příliš žluťoučký kůň 🐴"
+                  event_id: "event_id-132 Příliš žluťoučký kůň 🐴"
+                }
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/registry/v1/registry.proto",
+            value: Mk_Registry_V1_RecordUsesResponse(
+                outcomes: [
+                    Mk_Registry_V1_RecordUseOutcome(
+                        recorded: true,
+                        statusCode: 3000000135,
+                        statusMessage: "status_message-136 Příliš žluťoučký kůň 🐴",
+                        statusReason: "status_reason-137 Příliš žluťoučký kůň 🐴"
+                    ),
+                    Mk_Registry_V1_RecordUseOutcome(
+                        recorded: true,
+                        statusCode: 3000000140,
+                        statusMessage: "status_message-141 Příliš žluťoučký kůň 🐴",
+                        statusReason: "status_reason-142 Příliš žluťoučký kůň 🐴"
+                    ),
+                ]
+            ),
+            textFormat: #"""
+                outcomes {
+                  recorded: true
+                  status_code: 3000000135
+                  status_message: "status_message-136 Příliš žluťoučký kůň 🐴"
+                  status_reason: "status_reason-137 Příliš žluťoučký kůň 🐴"
+                }
+                outcomes {
+                  recorded: true
+                  status_code: 3000000140
+                  status_message: "status_message-141 Příliš žluťoučký kůň 🐴"
+                  status_reason: "status_reason-142 Příliš žluťoučký kůň 🐴"
+                }
+                """#
+        ),
+        ContractFixture(
+            protoFile: "mk/registry/v1/registry.proto",
+            value: Mk_Registry_V1_RenameDeviceRequest(
+                subject: "subject-143 Příliš žluťoučký kůň 🐴",
+                deviceId: "device_id-144 Příliš žluťoučký kůň 🐴",
+                displayName: "display_name-145 Příliš žluťoučký kůň 🐴"
+            ),
+            textFormat: #"""
+                subject: "subject-143 Příliš žluťoučký kůň 🐴"
+                device_id: "device_id-144 Příliš žluťoučký kůň 🐴"
+                display_name: "display_name-145 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_RenameDeviceResponse(
                 device: Mk_Registry_V1_Device(
-                    deviceId: "device_id-119 Příliš žluťoučký kůň 🐴",
-                    displayName: "display_name-120 Příliš žluťoučký kůň 🐴",
+                    deviceId: "device_id-147 Příliš žluťoučký kůň 🐴",
+                    displayName: "display_name-148 Příliš žluťoučký kůň 🐴",
                     renamed: true,
-                    deviceName: "device_name-122 Příliš žluťoučký kůň 🐴",
-                    model: "model-123 Příliš žluťoučký kůň 🐴",
+                    deviceName: "device_name-150 Příliš žluťoučký kůň 🐴",
+                    model: "model-151 Příliš žluťoučký kůň 🐴",
                     platform: .android,
-                    appVersion: "app_version-125 Příliš žluťoučký kůň 🐴",
-                    pairedAtUnixMicros: -5126000378,
-                    lastUsedAtUnixMicros: -5127000381
+                    appVersion: "app_version-153 Příliš žluťoučký kůň 🐴",
+                    pairedAtUnixMicros: -5154000462,
+                    lastUsedAtUnixMicros: -5155000465
                 )
             ),
             textFormat: #"""
                 device {
-                  device_id: "device_id-119 Příliš žluťoučký kůň 🐴"
-                  display_name: "display_name-120 Příliš žluťoučký kůň 🐴"
+                  device_id: "device_id-147 Příliš žluťoučký kůň 🐴"
+                  display_name: "display_name-148 Příliš žluťoučký kůň 🐴"
                   renamed: true
-                  device_name: "device_name-122 Příliš žluťoučký kůň 🐴"
-                  model: "model-123 Příliš žluťoučký kůň 🐴"
+                  device_name: "device_name-150 Příliš žluťoučký kůň 🐴"
+                  model: "model-151 Příliš žluťoučký kůň 🐴"
                   platform: PLATFORM_ANDROID
-                  app_version: "app_version-125 Příliš žluťoučký kůň 🐴"
-                  paired_at_unix_micros: -5126000378
-                  last_used_at_unix_micros: -5127000381
+                  app_version: "app_version-153 Příliš žluťoučký kůň 🐴"
+                  paired_at_unix_micros: -5154000462
+                  last_used_at_unix_micros: -5155000465
                 }
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_RevokeSessionRequest(
-                subject: "subject-128 Příliš žluťoučký kůň 🐴",
-                sessionId: "session_id-129 Příliš žluťoučký kůň 🐴",
-                expiresAtUnixMicros: -5130000390
+                subject: "subject-156 Příliš žluťoučký kůň 🐴",
+                sessionId: "session_id-157 Příliš žluťoučký kůň 🐴",
+                expiresAtUnixMicros: -5158000474
             ),
             textFormat: #"""
-                subject: "subject-128 Příliš žluťoučký kůň 🐴"
-                session_id: "session_id-129 Příliš žluťoučký kůň 🐴"
-                expires_at_unix_micros: -5130000390
+                subject: "subject-156 Příliš žluťoučký kůň 🐴"
+                session_id: "session_id-157 Příliš žluťoučký kůň 🐴"
+                expires_at_unix_micros: -5158000474
                 """#
         ),
         ContractFixture(
@@ -493,49 +582,49 @@ extension ContractFixture {
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_SignedPayload(
-                payload: [0x00, 0x84, 0xFF, 0x80, 0x0A],
-                signedAtUnixMicros: -5133000399
+                payload: [0x00, 0xA0, 0xFF, 0x80, 0x0A],
+                signedAtUnixMicros: -5161000483
             ),
             textFormat: #"""
-                payload: "\000\204\377\200\012"
-                signed_at_unix_micros: -5133000399
+                payload: "\000\240\377\200\012"
+                signed_at_unix_micros: -5161000483
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_StartPairingRequest(
-                subject: "subject-134 Příliš žluťoučký kůň 🐴"
+                subject: "subject-162 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
-                subject: "subject-134 Příliš žluťoučký kůň 🐴"
+                subject: "subject-162 Příliš žluťoučký kůň 🐴"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_StartPairingResponse(
-                pairingId: "pairing_id-135 Příliš žluťoučký kůň 🐴",
-                activationCode: "activation_code-136 Příliš žluťoučký kůň 🐴",
-                expiresAtUnixMicros: -5137000411
+                pairingId: "pairing_id-163 Příliš žluťoučký kůň 🐴",
+                activationCode: "activation_code-164 Příliš žluťoučký kůň 🐴",
+                expiresAtUnixMicros: -5165000495
             ),
             textFormat: #"""
-                pairing_id: "pairing_id-135 Příliš žluťoučký kůň 🐴"
-                activation_code: "activation_code-136 Příliš žluťoučký kůň 🐴"
-                expires_at_unix_micros: -5137000411
+                pairing_id: "pairing_id-163 Příliš žluťoučký kůň 🐴"
+                activation_code: "activation_code-164 Příliš žluťoučký kůň 🐴"
+                expires_at_unix_micros: -5165000495
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_UnpairDeviceRequest(
-                subject: "subject-138 Příliš žluťoučký kůň 🐴",
-                deviceId: "device_id-139 Příliš žluťoučký kůň 🐴",
+                subject: "subject-166 Příliš žluťoučký kůň 🐴",
+                deviceId: "device_id-167 Příliš žluťoučký kůň 🐴",
                 confirmLastMeans: true,
-                reason: .citizen
+                reason: .notMe
             ),
             textFormat: #"""
-                subject: "subject-138 Příliš žluťoučký kůň 🐴"
-                device_id: "device_id-139 Příliš žluťoučký kůň 🐴"
+                subject: "subject-166 Příliš žluťoučký kůň 🐴"
+                device_id: "device_id-167 Příliš žluťoučký kůň 🐴"
                 confirm_last_means: true
-                reason: UNPAIR_REASON_CITIZEN
+                reason: UNPAIR_REASON_NOT_ME
                 """#
         ),
         ContractFixture(
@@ -552,37 +641,37 @@ extension ContractFixture {
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_VerifyDeviceSignatureRequest(
-                deviceId: "device_id-144 Příliš žluťoučký kůň 🐴",
+                deviceId: "device_id-172 Příliš žluťoučký kůň 🐴",
                 challenge: Mk_Registry_V1_ChallengeAnswer(
-                    challengeId: "challenge_id-146 Příliš žluťoučký kůň 🐴"
+                    challengeId: "challenge_id-174 Příliš žluťoučký kůň 🐴"
                 ),
                 signedPayload: Mk_Registry_V1_SignedPayload(
-                    payload: [0x00, 0x94, 0xFF, 0x80, 0x0A],
-                    signedAtUnixMicros: -5149000447
+                    payload: [0x00, 0xB0, 0xFF, 0x80, 0x0A],
+                    signedAtUnixMicros: -5177000531
                 ),
-                signature: [0x00, 0x96, 0xFF, 0x80, 0x0A]
+                signature: [0x00, 0xB2, 0xFF, 0x80, 0x0A]
             ),
             textFormat: #"""
-                device_id: "device_id-144 Příliš žluťoučký kůň 🐴"
+                device_id: "device_id-172 Příliš žluťoučký kůň 🐴"
                 challenge {
-                  challenge_id: "challenge_id-146 Příliš žluťoučký kůň 🐴"
+                  challenge_id: "challenge_id-174 Příliš žluťoučký kůň 🐴"
                 }
                 signed_payload {
-                  payload: "\000\224\377\200\012"
-                  signed_at_unix_micros: -5149000447
+                  payload: "\000\260\377\200\012"
+                  signed_at_unix_micros: -5177000531
                 }
-                signature: "\000\226\377\200\012"
+                signature: "\000\262\377\200\012"
                 """#
         ),
         ContractFixture(
             protoFile: "mk/registry/v1/registry.proto",
             value: Mk_Registry_V1_VerifyDeviceSignatureResponse(
                 valid: true,
-                subject: "subject-152 Příliš žluťoučký kůň 🐴"
+                subject: "subject-180 Příliš žluťoučký kůň 🐴"
             ),
             textFormat: #"""
                 valid: true
-                subject: "subject-152 Příliš žluťoučký kůň 🐴"
+                subject: "subject-180 Příliš žluťoučký kůň 🐴"
                 """#
         ),
     ]
@@ -668,6 +757,13 @@ struct Mk_Registry_V1_DeviceRegistryEmptyService: Mk_Registry_V1_DeviceRegistry.
         _ request: Mk_Registry_V1_RecordUseRequest,
         context: RPCContext
     ) async throws -> Mk_Registry_V1_RecordUseResponse {
+        .init()
+    }
+
+    func recordUses(
+        _ request: Mk_Registry_V1_RecordUsesRequest,
+        context: RPCContext
+    ) async throws -> Mk_Registry_V1_RecordUsesResponse {
         .init()
     }
 

@@ -4,7 +4,8 @@ internal import MKMessages
 
 /// The identity provider's hook (`/idp/v1/logins`, identity-provider credentials): a sign-in by
 /// any means records the last use (Device Registry) and sends login notices (Preferences), in
-/// parallel; both are idempotent by the event id.
+/// parallel, each in a batch with the sign-ins reported meanwhile (``SignInBatches``); both are
+/// idempotent by the event id.
 struct IdentityProviderController {
     let dependencies: GatewayDependencies
 
@@ -32,11 +33,10 @@ struct IdentityProviderController {
             notice.origin = body.origin ?? ""
             notice.eventId = body.eventId ?? ""
             notice.deviceId = body.deviceId ?? ""
-            async let recorded = dependencies.backends.registry.recordUse(use)
-            async let notified = dependencies.backends.preferences.notifyLogin(notice)
+            async let recorded = dependencies.signIns.recordUse(use)
+            async let notified = dependencies.signIns.notifyLogin(notice)
             return Responses.json(
-                APIModels.LoginRecorded(
-                    recorded: try await recorded.recorded, notifiedDevices: Int(try await notified.devices)))
+                APIModels.LoginRecorded(recorded: try await recorded, notifiedDevices: Int(try await notified)))
         }
     }
 }

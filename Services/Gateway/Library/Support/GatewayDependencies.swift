@@ -14,5 +14,6 @@ struct GatewayDependencies: Sendable {
     let routes: RouteTable
     let addressResolver: ClientAddressResolver
     let revocations: SessionRevocations
+    let signIns: SignInBatches
     let logger: Logger
 }

@@ -593,6 +593,56 @@ public nonisolated struct Mk_Preferences_V1_NotifyLoginResponse: Sendable {
   public init() {}
 }
 
+/// Several sign-ins at once, each notified as NotifyLogin would notify it alone.
+public nonisolated struct Mk_Preferences_V1_NotifyLoginsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 1 to 100 sign-ins.
+  public var logins: [Mk_Preferences_V1_NotifyLoginRequest] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// What NotifyLogin would have answered for one sign-in of a NotifyLogins call.
+public nonisolated struct Mk_Preferences_V1_NotifyLoginOutcome: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// How many keys its notice goes to (0 when it failed).
+  public var devices: UInt32 = 0
+
+  /// The status NotifyLogin would have answered (a gRPC status code number; 0 OK).
+  public var statusCode: UInt32 = 0
+
+  /// The status's human-readable message; empty for OK.
+  public var statusMessage: String = String()
+
+  /// The status's machine-readable reason; empty when none.
+  public var statusReason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One outcome per sign-in, in the request's order.
+public nonisolated struct Mk_Preferences_V1_NotifyLoginsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var outcomes: [Mk_Preferences_V1_NotifyLoginOutcome] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// A message in a key's inbox.
 public nonisolated struct Mk_Preferences_V1_InboxMessage: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -1538,6 +1588,111 @@ nonisolated extension Mk_Preferences_V1_NotifyLoginResponse: SwiftProtobuf.Messa
 
   public static func ==(lhs: Mk_Preferences_V1_NotifyLoginResponse, rhs: Mk_Preferences_V1_NotifyLoginResponse) -> Bool {
     if lhs.devices != rhs.devices {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Mk_Preferences_V1_NotifyLoginsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".NotifyLoginsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}logins\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.logins) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.logins.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.logins, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Mk_Preferences_V1_NotifyLoginsRequest, rhs: Mk_Preferences_V1_NotifyLoginsRequest) -> Bool {
+    if lhs.logins != rhs.logins {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Mk_Preferences_V1_NotifyLoginOutcome: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".NotifyLoginOutcome"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}devices\0\u{3}status_code\0\u{3}status_message\0\u{3}status_reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularUInt32Field(value: &self.devices) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.statusCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.statusMessage) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.statusReason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.devices != 0 {
+      try visitor.visitSingularUInt32Field(value: self.devices, fieldNumber: 1)
+    }
+    if self.statusCode != 0 {
+      try visitor.visitSingularUInt32Field(value: self.statusCode, fieldNumber: 2)
+    }
+    if !self.statusMessage.isEmpty {
+      try visitor.visitSingularStringField(value: self.statusMessage, fieldNumber: 3)
+    }
+    if !self.statusReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.statusReason, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Mk_Preferences_V1_NotifyLoginOutcome, rhs: Mk_Preferences_V1_NotifyLoginOutcome) -> Bool {
+    if lhs.devices != rhs.devices {return false}
+    if lhs.statusCode != rhs.statusCode {return false}
+    if lhs.statusMessage != rhs.statusMessage {return false}
+    if lhs.statusReason != rhs.statusReason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Mk_Preferences_V1_NotifyLoginsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".NotifyLoginsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}outcomes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.outcomes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.outcomes.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.outcomes, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Mk_Preferences_V1_NotifyLoginsResponse, rhs: Mk_Preferences_V1_NotifyLoginsResponse) -> Bool {
+    if lhs.outcomes != rhs.outcomes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

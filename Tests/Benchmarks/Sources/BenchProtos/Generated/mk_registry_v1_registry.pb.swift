@@ -761,6 +761,57 @@ public nonisolated struct Mk_Registry_V1_RecordUseResponse: Sendable {
   public init() {}
 }
 
+/// Several sign-ins at once, each recorded as RecordUse would record it alone.
+public nonisolated struct Mk_Registry_V1_RecordUsesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 1 to 100 sign-ins.
+  public var uses: [Mk_Registry_V1_RecordUseRequest] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// What RecordUse would have answered for one sign-in of a RecordUses call.
+public nonisolated struct Mk_Registry_V1_RecordUseOutcome: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// False when event_id had been recorded before (or the sign-in failed).
+  public var recorded: Bool = false
+
+  /// The status RecordUse would have answered (a gRPC status code number; 0 OK, when recorded has
+  /// its meaning).
+  public var statusCode: UInt32 = 0
+
+  /// The status's human-readable message; empty for OK.
+  public var statusMessage: String = String()
+
+  /// The status's machine-readable reason; empty when none.
+  public var statusReason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// One outcome per sign-in, in the request's order.
+public nonisolated struct Mk_Registry_V1_RecordUsesResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var outcomes: [Mk_Registry_V1_RecordUseOutcome] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 /// Asks for a single-use challenge a device signs to authenticate.
 public nonisolated struct Mk_Registry_V1_IssueChallengeRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -1883,6 +1934,111 @@ nonisolated extension Mk_Registry_V1_RecordUseResponse: SwiftProtobuf.Message, S
 
   public static func ==(lhs: Mk_Registry_V1_RecordUseResponse, rhs: Mk_Registry_V1_RecordUseResponse) -> Bool {
     if lhs.recorded != rhs.recorded {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Mk_Registry_V1_RecordUsesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordUsesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}uses\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.uses) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.uses.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.uses, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Mk_Registry_V1_RecordUsesRequest, rhs: Mk_Registry_V1_RecordUsesRequest) -> Bool {
+    if lhs.uses != rhs.uses {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Mk_Registry_V1_RecordUseOutcome: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordUseOutcome"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}recorded\0\u{3}status_code\0\u{3}status_message\0\u{3}status_reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularBoolField(value: &self.recorded) }()
+      case 2: try { try decoder.decodeSingularUInt32Field(value: &self.statusCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.statusMessage) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.statusReason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.recorded != false {
+      try visitor.visitSingularBoolField(value: self.recorded, fieldNumber: 1)
+    }
+    if self.statusCode != 0 {
+      try visitor.visitSingularUInt32Field(value: self.statusCode, fieldNumber: 2)
+    }
+    if !self.statusMessage.isEmpty {
+      try visitor.visitSingularStringField(value: self.statusMessage, fieldNumber: 3)
+    }
+    if !self.statusReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.statusReason, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Mk_Registry_V1_RecordUseOutcome, rhs: Mk_Registry_V1_RecordUseOutcome) -> Bool {
+    if lhs.recorded != rhs.recorded {return false}
+    if lhs.statusCode != rhs.statusCode {return false}
+    if lhs.statusMessage != rhs.statusMessage {return false}
+    if lhs.statusReason != rhs.statusReason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Mk_Registry_V1_RecordUsesResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordUsesResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}outcomes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.outcomes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.outcomes.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.outcomes, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Mk_Registry_V1_RecordUsesResponse, rhs: Mk_Registry_V1_RecordUsesResponse) -> Bool {
+    if lhs.outcomes != rhs.outcomes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

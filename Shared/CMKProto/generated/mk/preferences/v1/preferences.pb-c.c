@@ -862,6 +862,141 @@ void   mk__preferences__v1__notify_login_response__free_unpacked
   assert(message->base.descriptor == &mk__preferences__v1__notify_login_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   mk__preferences__v1__notify_logins_request__init
+                     (Mk__Preferences__V1__NotifyLoginsRequest         *message)
+{
+  static const Mk__Preferences__V1__NotifyLoginsRequest init_value = MK__PREFERENCES__V1__NOTIFY_LOGINS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t mk__preferences__v1__notify_logins_request__get_packed_size
+                     (const Mk__Preferences__V1__NotifyLoginsRequest *message)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__notify_logins_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t mk__preferences__v1__notify_logins_request__pack
+                     (const Mk__Preferences__V1__NotifyLoginsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__notify_logins_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t mk__preferences__v1__notify_logins_request__pack_to_buffer
+                     (const Mk__Preferences__V1__NotifyLoginsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__notify_logins_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Mk__Preferences__V1__NotifyLoginsRequest *
+       mk__preferences__v1__notify_logins_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Mk__Preferences__V1__NotifyLoginsRequest *)
+     protobuf_c_message_unpack (&mk__preferences__v1__notify_logins_request__descriptor,
+                                allocator, len, data);
+}
+void   mk__preferences__v1__notify_logins_request__free_unpacked
+                     (Mk__Preferences__V1__NotifyLoginsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &mk__preferences__v1__notify_logins_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   mk__preferences__v1__notify_login_outcome__init
+                     (Mk__Preferences__V1__NotifyLoginOutcome         *message)
+{
+  static const Mk__Preferences__V1__NotifyLoginOutcome init_value = MK__PREFERENCES__V1__NOTIFY_LOGIN_OUTCOME__INIT;
+  *message = init_value;
+}
+size_t mk__preferences__v1__notify_login_outcome__get_packed_size
+                     (const Mk__Preferences__V1__NotifyLoginOutcome *message)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__notify_login_outcome__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t mk__preferences__v1__notify_login_outcome__pack
+                     (const Mk__Preferences__V1__NotifyLoginOutcome *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__notify_login_outcome__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t mk__preferences__v1__notify_login_outcome__pack_to_buffer
+                     (const Mk__Preferences__V1__NotifyLoginOutcome *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__notify_login_outcome__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Mk__Preferences__V1__NotifyLoginOutcome *
+       mk__preferences__v1__notify_login_outcome__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Mk__Preferences__V1__NotifyLoginOutcome *)
+     protobuf_c_message_unpack (&mk__preferences__v1__notify_login_outcome__descriptor,
+                                allocator, len, data);
+}
+void   mk__preferences__v1__notify_login_outcome__free_unpacked
+                     (Mk__Preferences__V1__NotifyLoginOutcome *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &mk__preferences__v1__notify_login_outcome__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   mk__preferences__v1__notify_logins_response__init
+                     (Mk__Preferences__V1__NotifyLoginsResponse         *message)
+{
+  static const Mk__Preferences__V1__NotifyLoginsResponse init_value = MK__PREFERENCES__V1__NOTIFY_LOGINS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t mk__preferences__v1__notify_logins_response__get_packed_size
+                     (const Mk__Preferences__V1__NotifyLoginsResponse *message)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__notify_logins_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t mk__preferences__v1__notify_logins_response__pack
+                     (const Mk__Preferences__V1__NotifyLoginsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__notify_logins_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t mk__preferences__v1__notify_logins_response__pack_to_buffer
+                     (const Mk__Preferences__V1__NotifyLoginsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &mk__preferences__v1__notify_logins_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Mk__Preferences__V1__NotifyLoginsResponse *
+       mk__preferences__v1__notify_logins_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Mk__Preferences__V1__NotifyLoginsResponse *)
+     protobuf_c_message_unpack (&mk__preferences__v1__notify_logins_response__descriptor,
+                                allocator, len, data);
+}
+void   mk__preferences__v1__notify_logins_response__free_unpacked
+                     (Mk__Preferences__V1__NotifyLoginsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &mk__preferences__v1__notify_logins_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   mk__preferences__v1__inbox_message__init
                      (Mk__Preferences__V1__InboxMessage         *message)
 {
@@ -2449,6 +2584,159 @@ const ProtobufCMessageDescriptor mk__preferences__v1__notify_login_response__des
   (ProtobufCMessageInit) mk__preferences__v1__notify_login_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor mk__preferences__v1__notify_logins_request__field_descriptors[1] =
+{
+  {
+    "logins",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Mk__Preferences__V1__NotifyLoginsRequest, n_logins),
+    offsetof(Mk__Preferences__V1__NotifyLoginsRequest, logins),
+    &mk__preferences__v1__notify_login_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned mk__preferences__v1__notify_logins_request__field_indices_by_name[] = {
+  0,   /* field[0] = logins */
+};
+static const ProtobufCIntRange mk__preferences__v1__notify_logins_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor mk__preferences__v1__notify_logins_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "mk.preferences.v1.NotifyLoginsRequest",
+  "NotifyLoginsRequest",
+  "Mk__Preferences__V1__NotifyLoginsRequest",
+  "mk.preferences.v1",
+  sizeof(Mk__Preferences__V1__NotifyLoginsRequest),
+  1,
+  mk__preferences__v1__notify_logins_request__field_descriptors,
+  mk__preferences__v1__notify_logins_request__field_indices_by_name,
+  1,  mk__preferences__v1__notify_logins_request__number_ranges,
+  (ProtobufCMessageInit) mk__preferences__v1__notify_logins_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor mk__preferences__v1__notify_login_outcome__field_descriptors[4] =
+{
+  {
+    "devices",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Preferences__V1__NotifyLoginOutcome, devices),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Preferences__V1__NotifyLoginOutcome, status_code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_message",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Preferences__V1__NotifyLoginOutcome, status_message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Preferences__V1__NotifyLoginOutcome, status_reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned mk__preferences__v1__notify_login_outcome__field_indices_by_name[] = {
+  0,   /* field[0] = devices */
+  1,   /* field[1] = status_code */
+  2,   /* field[2] = status_message */
+  3,   /* field[3] = status_reason */
+};
+static const ProtobufCIntRange mk__preferences__v1__notify_login_outcome__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor mk__preferences__v1__notify_login_outcome__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "mk.preferences.v1.NotifyLoginOutcome",
+  "NotifyLoginOutcome",
+  "Mk__Preferences__V1__NotifyLoginOutcome",
+  "mk.preferences.v1",
+  sizeof(Mk__Preferences__V1__NotifyLoginOutcome),
+  4,
+  mk__preferences__v1__notify_login_outcome__field_descriptors,
+  mk__preferences__v1__notify_login_outcome__field_indices_by_name,
+  1,  mk__preferences__v1__notify_login_outcome__number_ranges,
+  (ProtobufCMessageInit) mk__preferences__v1__notify_login_outcome__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor mk__preferences__v1__notify_logins_response__field_descriptors[1] =
+{
+  {
+    "outcomes",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Mk__Preferences__V1__NotifyLoginsResponse, n_outcomes),
+    offsetof(Mk__Preferences__V1__NotifyLoginsResponse, outcomes),
+    &mk__preferences__v1__notify_login_outcome__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned mk__preferences__v1__notify_logins_response__field_indices_by_name[] = {
+  0,   /* field[0] = outcomes */
+};
+static const ProtobufCIntRange mk__preferences__v1__notify_logins_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor mk__preferences__v1__notify_logins_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "mk.preferences.v1.NotifyLoginsResponse",
+  "NotifyLoginsResponse",
+  "Mk__Preferences__V1__NotifyLoginsResponse",
+  "mk.preferences.v1",
+  sizeof(Mk__Preferences__V1__NotifyLoginsResponse),
+  1,
+  mk__preferences__v1__notify_logins_response__field_descriptors,
+  mk__preferences__v1__notify_logins_response__field_indices_by_name,
+  1,  mk__preferences__v1__notify_logins_response__number_ranges,
+  (ProtobufCMessageInit) mk__preferences__v1__notify_logins_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor mk__preferences__v1__inbox_message__field_descriptors[7] =
 {
   {
@@ -3193,7 +3481,7 @@ const ProtobufCEnumDescriptor mk__preferences__v1__inbox_kind__descriptor =
   mk__preferences__v1__inbox_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor mk__preferences__v1__preferences__method_descriptors[12] =
+static const ProtobufCMethodDescriptor mk__preferences__v1__preferences__method_descriptors[13] =
 {
   { "GetSettings", &mk__preferences__v1__get_settings_request__descriptor, &mk__preferences__v1__get_settings_response__descriptor },
   { "SaveSettings", &mk__preferences__v1__save_settings_request__descriptor, &mk__preferences__v1__save_settings_response__descriptor },
@@ -3202,6 +3490,7 @@ static const ProtobufCMethodDescriptor mk__preferences__v1__preferences__method_
   { "SendInformative", &mk__preferences__v1__send_informative_request__descriptor, &mk__preferences__v1__send_informative_response__descriptor },
   { "GetNotificationStatus", &mk__preferences__v1__get_notification_status_request__descriptor, &mk__preferences__v1__get_notification_status_response__descriptor },
   { "NotifyLogin", &mk__preferences__v1__notify_login_request__descriptor, &mk__preferences__v1__notify_login_response__descriptor },
+  { "NotifyLogins", &mk__preferences__v1__notify_logins_request__descriptor, &mk__preferences__v1__notify_logins_response__descriptor },
   { "ListInbox", &mk__preferences__v1__list_inbox_request__descriptor, &mk__preferences__v1__list_inbox_response__descriptor },
   { "AckInbox", &mk__preferences__v1__ack_inbox_request__descriptor, &mk__preferences__v1__ack_inbox_response__descriptor },
   { "RegisterPushToken", &mk__preferences__v1__register_push_token_request__descriptor, &mk__preferences__v1__register_push_token_response__descriptor },
@@ -3209,15 +3498,16 @@ static const ProtobufCMethodDescriptor mk__preferences__v1__preferences__method_
   { "ListNotices", &mk__preferences__v1__list_notices_request__descriptor, &mk__preferences__v1__list_notices_response__descriptor },
 };
 const unsigned mk__preferences__v1__preferences__method_indices_by_name[] = {
-  8,        /* AckInbox */
+  9,        /* AckInbox */
   2,        /* GetContacts */
   5,        /* GetNotificationStatus */
   0,        /* GetSettings */
-  10,        /* ListBokPadDevices */
-  7,        /* ListInbox */
-  11,        /* ListNotices */
+  11,        /* ListBokPadDevices */
+  8,        /* ListInbox */
+  12,        /* ListNotices */
   6,        /* NotifyLogin */
-  9,        /* RegisterPushToken */
+  7,        /* NotifyLogins */
+  10,        /* RegisterPushToken */
   3,        /* SaveContacts */
   1,        /* SaveSettings */
   4         /* SendInformative */
@@ -3229,7 +3519,7 @@ const ProtobufCServiceDescriptor mk__preferences__v1__preferences__descriptor =
   "Preferences",
   "Mk__Preferences__V1__Preferences",
   "mk.preferences.v1",
-  12,
+  13,
   mk__preferences__v1__preferences__method_descriptors,
   mk__preferences__v1__preferences__method_indices_by_name
 };
@@ -3289,13 +3579,21 @@ void mk__preferences__v1__preferences__notify_login(ProtobufCService *service,
   assert(service->descriptor == &mk__preferences__v1__preferences__descriptor);
   service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void mk__preferences__v1__preferences__notify_logins(ProtobufCService *service,
+                                                     const Mk__Preferences__V1__NotifyLoginsRequest *input,
+                                                     Mk__Preferences__V1__NotifyLoginsResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &mk__preferences__v1__preferences__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void mk__preferences__v1__preferences__list_inbox(ProtobufCService *service,
                                                   const Mk__Preferences__V1__ListInboxRequest *input,
                                                   Mk__Preferences__V1__ListInboxResponse_Closure closure,
                                                   void *closure_data)
 {
   assert(service->descriptor == &mk__preferences__v1__preferences__descriptor);
-  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void mk__preferences__v1__preferences__ack_inbox(ProtobufCService *service,
                                                  const Mk__Preferences__V1__AckInboxRequest *input,
@@ -3303,7 +3601,7 @@ void mk__preferences__v1__preferences__ack_inbox(ProtobufCService *service,
                                                  void *closure_data)
 {
   assert(service->descriptor == &mk__preferences__v1__preferences__descriptor);
-  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void mk__preferences__v1__preferences__register_push_token(ProtobufCService *service,
                                                            const Mk__Preferences__V1__RegisterPushTokenRequest *input,
@@ -3311,7 +3609,7 @@ void mk__preferences__v1__preferences__register_push_token(ProtobufCService *ser
                                                            void *closure_data)
 {
   assert(service->descriptor == &mk__preferences__v1__preferences__descriptor);
-  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void mk__preferences__v1__preferences__list_bok_pad_devices(ProtobufCService *service,
                                                             const Mk__Preferences__V1__ListBokPadDevicesRequest *input,
@@ -3319,7 +3617,7 @@ void mk__preferences__v1__preferences__list_bok_pad_devices(ProtobufCService *se
                                                             void *closure_data)
 {
   assert(service->descriptor == &mk__preferences__v1__preferences__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void mk__preferences__v1__preferences__list_notices(ProtobufCService *service,
                                                     const Mk__Preferences__V1__ListNoticesRequest *input,
@@ -3327,7 +3625,7 @@ void mk__preferences__v1__preferences__list_notices(ProtobufCService *service,
                                                     void *closure_data)
 {
   assert(service->descriptor == &mk__preferences__v1__preferences__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void mk__preferences__v1__preferences__init (Mk__Preferences__V1__Preferences_Service *service,
                                              Mk__Preferences__V1__Preferences_ServiceDestroy destroy)

@@ -997,6 +997,141 @@ void   mk__registry__v1__record_use_response__free_unpacked
   assert(message->base.descriptor == &mk__registry__v1__record_use_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   mk__registry__v1__record_uses_request__init
+                     (Mk__Registry__V1__RecordUsesRequest         *message)
+{
+  static const Mk__Registry__V1__RecordUsesRequest init_value = MK__REGISTRY__V1__RECORD_USES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t mk__registry__v1__record_uses_request__get_packed_size
+                     (const Mk__Registry__V1__RecordUsesRequest *message)
+{
+  assert(message->base.descriptor == &mk__registry__v1__record_uses_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t mk__registry__v1__record_uses_request__pack
+                     (const Mk__Registry__V1__RecordUsesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &mk__registry__v1__record_uses_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t mk__registry__v1__record_uses_request__pack_to_buffer
+                     (const Mk__Registry__V1__RecordUsesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &mk__registry__v1__record_uses_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Mk__Registry__V1__RecordUsesRequest *
+       mk__registry__v1__record_uses_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Mk__Registry__V1__RecordUsesRequest *)
+     protobuf_c_message_unpack (&mk__registry__v1__record_uses_request__descriptor,
+                                allocator, len, data);
+}
+void   mk__registry__v1__record_uses_request__free_unpacked
+                     (Mk__Registry__V1__RecordUsesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &mk__registry__v1__record_uses_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   mk__registry__v1__record_use_outcome__init
+                     (Mk__Registry__V1__RecordUseOutcome         *message)
+{
+  static const Mk__Registry__V1__RecordUseOutcome init_value = MK__REGISTRY__V1__RECORD_USE_OUTCOME__INIT;
+  *message = init_value;
+}
+size_t mk__registry__v1__record_use_outcome__get_packed_size
+                     (const Mk__Registry__V1__RecordUseOutcome *message)
+{
+  assert(message->base.descriptor == &mk__registry__v1__record_use_outcome__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t mk__registry__v1__record_use_outcome__pack
+                     (const Mk__Registry__V1__RecordUseOutcome *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &mk__registry__v1__record_use_outcome__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t mk__registry__v1__record_use_outcome__pack_to_buffer
+                     (const Mk__Registry__V1__RecordUseOutcome *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &mk__registry__v1__record_use_outcome__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Mk__Registry__V1__RecordUseOutcome *
+       mk__registry__v1__record_use_outcome__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Mk__Registry__V1__RecordUseOutcome *)
+     protobuf_c_message_unpack (&mk__registry__v1__record_use_outcome__descriptor,
+                                allocator, len, data);
+}
+void   mk__registry__v1__record_use_outcome__free_unpacked
+                     (Mk__Registry__V1__RecordUseOutcome *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &mk__registry__v1__record_use_outcome__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   mk__registry__v1__record_uses_response__init
+                     (Mk__Registry__V1__RecordUsesResponse         *message)
+{
+  static const Mk__Registry__V1__RecordUsesResponse init_value = MK__REGISTRY__V1__RECORD_USES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t mk__registry__v1__record_uses_response__get_packed_size
+                     (const Mk__Registry__V1__RecordUsesResponse *message)
+{
+  assert(message->base.descriptor == &mk__registry__v1__record_uses_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t mk__registry__v1__record_uses_response__pack
+                     (const Mk__Registry__V1__RecordUsesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &mk__registry__v1__record_uses_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t mk__registry__v1__record_uses_response__pack_to_buffer
+                     (const Mk__Registry__V1__RecordUsesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &mk__registry__v1__record_uses_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Mk__Registry__V1__RecordUsesResponse *
+       mk__registry__v1__record_uses_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Mk__Registry__V1__RecordUsesResponse *)
+     protobuf_c_message_unpack (&mk__registry__v1__record_uses_response__descriptor,
+                                allocator, len, data);
+}
+void   mk__registry__v1__record_uses_response__free_unpacked
+                     (Mk__Registry__V1__RecordUsesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &mk__registry__v1__record_uses_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   mk__registry__v1__issue_challenge_request__init
                      (Mk__Registry__V1__IssueChallengeRequest         *message)
 {
@@ -2925,6 +3060,159 @@ const ProtobufCMessageDescriptor mk__registry__v1__record_use_response__descript
   (ProtobufCMessageInit) mk__registry__v1__record_use_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor mk__registry__v1__record_uses_request__field_descriptors[1] =
+{
+  {
+    "uses",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Mk__Registry__V1__RecordUsesRequest, n_uses),
+    offsetof(Mk__Registry__V1__RecordUsesRequest, uses),
+    &mk__registry__v1__record_use_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned mk__registry__v1__record_uses_request__field_indices_by_name[] = {
+  0,   /* field[0] = uses */
+};
+static const ProtobufCIntRange mk__registry__v1__record_uses_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor mk__registry__v1__record_uses_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "mk.registry.v1.RecordUsesRequest",
+  "RecordUsesRequest",
+  "Mk__Registry__V1__RecordUsesRequest",
+  "mk.registry.v1",
+  sizeof(Mk__Registry__V1__RecordUsesRequest),
+  1,
+  mk__registry__v1__record_uses_request__field_descriptors,
+  mk__registry__v1__record_uses_request__field_indices_by_name,
+  1,  mk__registry__v1__record_uses_request__number_ranges,
+  (ProtobufCMessageInit) mk__registry__v1__record_uses_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor mk__registry__v1__record_use_outcome__field_descriptors[4] =
+{
+  {
+    "recorded",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Registry__V1__RecordUseOutcome, recorded),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Registry__V1__RecordUseOutcome, status_code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_message",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Registry__V1__RecordUseOutcome, status_message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status_reason",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Mk__Registry__V1__RecordUseOutcome, status_reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned mk__registry__v1__record_use_outcome__field_indices_by_name[] = {
+  0,   /* field[0] = recorded */
+  1,   /* field[1] = status_code */
+  2,   /* field[2] = status_message */
+  3,   /* field[3] = status_reason */
+};
+static const ProtobufCIntRange mk__registry__v1__record_use_outcome__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor mk__registry__v1__record_use_outcome__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "mk.registry.v1.RecordUseOutcome",
+  "RecordUseOutcome",
+  "Mk__Registry__V1__RecordUseOutcome",
+  "mk.registry.v1",
+  sizeof(Mk__Registry__V1__RecordUseOutcome),
+  4,
+  mk__registry__v1__record_use_outcome__field_descriptors,
+  mk__registry__v1__record_use_outcome__field_indices_by_name,
+  1,  mk__registry__v1__record_use_outcome__number_ranges,
+  (ProtobufCMessageInit) mk__registry__v1__record_use_outcome__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor mk__registry__v1__record_uses_response__field_descriptors[1] =
+{
+  {
+    "outcomes",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Mk__Registry__V1__RecordUsesResponse, n_outcomes),
+    offsetof(Mk__Registry__V1__RecordUsesResponse, outcomes),
+    &mk__registry__v1__record_use_outcome__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned mk__registry__v1__record_uses_response__field_indices_by_name[] = {
+  0,   /* field[0] = outcomes */
+};
+static const ProtobufCIntRange mk__registry__v1__record_uses_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor mk__registry__v1__record_uses_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "mk.registry.v1.RecordUsesResponse",
+  "RecordUsesResponse",
+  "Mk__Registry__V1__RecordUsesResponse",
+  "mk.registry.v1",
+  sizeof(Mk__Registry__V1__RecordUsesResponse),
+  1,
+  mk__registry__v1__record_uses_response__field_descriptors,
+  mk__registry__v1__record_uses_response__field_indices_by_name,
+  1,  mk__registry__v1__record_uses_response__number_ranges,
+  (ProtobufCMessageInit) mk__registry__v1__record_uses_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor mk__registry__v1__issue_challenge_request__field_descriptors[1] =
 {
   {
@@ -3726,7 +4014,7 @@ const ProtobufCEnumDescriptor mk__registry__v1__history_action__descriptor =
   mk__registry__v1__history_action__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor mk__registry__v1__device_registry__method_descriptors[15] =
+static const ProtobufCMethodDescriptor mk__registry__v1__device_registry__method_descriptors[16] =
 {
   { "StartPairing", &mk__registry__v1__start_pairing_request__descriptor, &mk__registry__v1__start_pairing_response__descriptor },
   { "GetPairing", &mk__registry__v1__get_pairing_request__descriptor, &mk__registry__v1__get_pairing_response__descriptor },
@@ -3738,6 +4026,7 @@ static const ProtobufCMethodDescriptor mk__registry__v1__device_registry__method
   { "CheckLastMeans", &mk__registry__v1__check_last_means_request__descriptor, &mk__registry__v1__check_last_means_response__descriptor },
   { "ListDeviceHistory", &mk__registry__v1__list_device_history_request__descriptor, &mk__registry__v1__list_device_history_response__descriptor },
   { "RecordUse", &mk__registry__v1__record_use_request__descriptor, &mk__registry__v1__record_use_response__descriptor },
+  { "RecordUses", &mk__registry__v1__record_uses_request__descriptor, &mk__registry__v1__record_uses_response__descriptor },
   { "ListMeans", &mk__registry__v1__list_means_request__descriptor, &mk__registry__v1__list_means_response__descriptor },
   { "IssueChallenge", &mk__registry__v1__issue_challenge_request__descriptor, &mk__registry__v1__issue_challenge_response__descriptor },
   { "VerifyDeviceSignature", &mk__registry__v1__verify_device_signature_request__descriptor, &mk__registry__v1__verify_device_signature_response__descriptor },
@@ -3749,17 +4038,18 @@ const unsigned mk__registry__v1__device_registry__method_indices_by_name[] = {
   2,        /* CompletePairing */
   4,        /* GetDevice */
   1,        /* GetPairing */
-  14,        /* IsSessionRevoked */
-  11,        /* IssueChallenge */
+  15,        /* IsSessionRevoked */
+  12,        /* IssueChallenge */
   8,        /* ListDeviceHistory */
   3,        /* ListDevices */
-  10,        /* ListMeans */
+  11,        /* ListMeans */
   9,        /* RecordUse */
+  10,        /* RecordUses */
   5,        /* RenameDevice */
-  13,        /* RevokeSession */
+  14,        /* RevokeSession */
   0,        /* StartPairing */
   6,        /* UnpairDevice */
-  12         /* VerifyDeviceSignature */
+  13         /* VerifyDeviceSignature */
 };
 const ProtobufCServiceDescriptor mk__registry__v1__device_registry__descriptor =
 {
@@ -3768,7 +4058,7 @@ const ProtobufCServiceDescriptor mk__registry__v1__device_registry__descriptor =
   "DeviceRegistry",
   "Mk__Registry__V1__DeviceRegistry",
   "mk.registry.v1",
-  15,
+  16,
   mk__registry__v1__device_registry__method_descriptors,
   mk__registry__v1__device_registry__method_indices_by_name
 };
@@ -3852,13 +4142,21 @@ void mk__registry__v1__device_registry__record_use(ProtobufCService *service,
   assert(service->descriptor == &mk__registry__v1__device_registry__descriptor);
   service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void mk__registry__v1__device_registry__record_uses(ProtobufCService *service,
+                                                    const Mk__Registry__V1__RecordUsesRequest *input,
+                                                    Mk__Registry__V1__RecordUsesResponse_Closure closure,
+                                                    void *closure_data)
+{
+  assert(service->descriptor == &mk__registry__v1__device_registry__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void mk__registry__v1__device_registry__list_means(ProtobufCService *service,
                                                    const Mk__Registry__V1__ListMeansRequest *input,
                                                    Mk__Registry__V1__ListMeansResponse_Closure closure,
                                                    void *closure_data)
 {
   assert(service->descriptor == &mk__registry__v1__device_registry__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void mk__registry__v1__device_registry__issue_challenge(ProtobufCService *service,
                                                         const Mk__Registry__V1__IssueChallengeRequest *input,
@@ -3866,7 +4164,7 @@ void mk__registry__v1__device_registry__issue_challenge(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &mk__registry__v1__device_registry__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void mk__registry__v1__device_registry__verify_device_signature(ProtobufCService *service,
                                                                 const Mk__Registry__V1__VerifyDeviceSignatureRequest *input,
@@ -3874,7 +4172,7 @@ void mk__registry__v1__device_registry__verify_device_signature(ProtobufCService
                                                                 void *closure_data)
 {
   assert(service->descriptor == &mk__registry__v1__device_registry__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void mk__registry__v1__device_registry__revoke_session(ProtobufCService *service,
                                                        const Mk__Registry__V1__RevokeSessionRequest *input,
@@ -3882,7 +4180,7 @@ void mk__registry__v1__device_registry__revoke_session(ProtobufCService *service
                                                        void *closure_data)
 {
   assert(service->descriptor == &mk__registry__v1__device_registry__descriptor);
-  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void mk__registry__v1__device_registry__is_session_revoked(ProtobufCService *service,
                                                            const Mk__Registry__V1__IsSessionRevokedRequest *input,
@@ -3890,7 +4188,7 @@ void mk__registry__v1__device_registry__is_session_revoked(ProtobufCService *ser
                                                            void *closure_data)
 {
   assert(service->descriptor == &mk__registry__v1__device_registry__descriptor);
-  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void mk__registry__v1__device_registry__init (Mk__Registry__V1__DeviceRegistry_Service *service,
                                               Mk__Registry__V1__DeviceRegistry_ServiceDestroy destroy)

@@ -34,6 +34,9 @@ typedef struct Mk__Preferences__V1__GetNotificationStatusRequest Mk__Preferences
 typedef struct Mk__Preferences__V1__GetNotificationStatusResponse Mk__Preferences__V1__GetNotificationStatusResponse;
 typedef struct Mk__Preferences__V1__NotifyLoginRequest Mk__Preferences__V1__NotifyLoginRequest;
 typedef struct Mk__Preferences__V1__NotifyLoginResponse Mk__Preferences__V1__NotifyLoginResponse;
+typedef struct Mk__Preferences__V1__NotifyLoginsRequest Mk__Preferences__V1__NotifyLoginsRequest;
+typedef struct Mk__Preferences__V1__NotifyLoginOutcome Mk__Preferences__V1__NotifyLoginOutcome;
+typedef struct Mk__Preferences__V1__NotifyLoginsResponse Mk__Preferences__V1__NotifyLoginsResponse;
 typedef struct Mk__Preferences__V1__InboxMessage Mk__Preferences__V1__InboxMessage;
 typedef struct Mk__Preferences__V1__ListInboxRequest Mk__Preferences__V1__ListInboxRequest;
 typedef struct Mk__Preferences__V1__ListInboxResponse Mk__Preferences__V1__ListInboxResponse;
@@ -539,6 +542,65 @@ struct  Mk__Preferences__V1__NotifyLoginResponse
 #define MK__PREFERENCES__V1__NOTIFY_LOGIN_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&mk__preferences__v1__notify_login_response__descriptor) \
     , 0 }
+
+
+/*
+ * Several sign-ins at once, each notified as NotifyLogin would notify it alone.
+ */
+struct  Mk__Preferences__V1__NotifyLoginsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * 1 to 100 sign-ins.
+   */
+  size_t n_logins;
+  Mk__Preferences__V1__NotifyLoginRequest **logins;
+};
+#define MK__PREFERENCES__V1__NOTIFY_LOGINS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&mk__preferences__v1__notify_logins_request__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * What NotifyLogin would have answered for one sign-in of a NotifyLogins call.
+ */
+struct  Mk__Preferences__V1__NotifyLoginOutcome
+{
+  ProtobufCMessage base;
+  /*
+   * How many keys its notice goes to (0 when it failed).
+   */
+  uint32_t devices;
+  /*
+   * The status NotifyLogin would have answered (a gRPC status code number; 0 OK).
+   */
+  uint32_t status_code;
+  /*
+   * The status's human-readable message; empty for OK.
+   */
+  char *status_message;
+  /*
+   * The status's machine-readable reason; empty when none.
+   */
+  char *status_reason;
+};
+#define MK__PREFERENCES__V1__NOTIFY_LOGIN_OUTCOME__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&mk__preferences__v1__notify_login_outcome__descriptor) \
+    , 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * One outcome per sign-in, in the request's order.
+ */
+struct  Mk__Preferences__V1__NotifyLoginsResponse
+{
+  ProtobufCMessage base;
+  size_t n_outcomes;
+  Mk__Preferences__V1__NotifyLoginOutcome **outcomes;
+};
+#define MK__PREFERENCES__V1__NOTIFY_LOGINS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&mk__preferences__v1__notify_logins_response__descriptor) \
+    , 0,NULL }
 
 
 /*
@@ -1161,6 +1223,63 @@ Mk__Preferences__V1__NotifyLoginResponse *
 void   mk__preferences__v1__notify_login_response__free_unpacked
                      (Mk__Preferences__V1__NotifyLoginResponse *message,
                       ProtobufCAllocator *allocator);
+/* Mk__Preferences__V1__NotifyLoginsRequest methods */
+void   mk__preferences__v1__notify_logins_request__init
+                     (Mk__Preferences__V1__NotifyLoginsRequest         *message);
+size_t mk__preferences__v1__notify_logins_request__get_packed_size
+                     (const Mk__Preferences__V1__NotifyLoginsRequest   *message);
+size_t mk__preferences__v1__notify_logins_request__pack
+                     (const Mk__Preferences__V1__NotifyLoginsRequest   *message,
+                      uint8_t             *out);
+size_t mk__preferences__v1__notify_logins_request__pack_to_buffer
+                     (const Mk__Preferences__V1__NotifyLoginsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Mk__Preferences__V1__NotifyLoginsRequest *
+       mk__preferences__v1__notify_logins_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   mk__preferences__v1__notify_logins_request__free_unpacked
+                     (Mk__Preferences__V1__NotifyLoginsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Mk__Preferences__V1__NotifyLoginOutcome methods */
+void   mk__preferences__v1__notify_login_outcome__init
+                     (Mk__Preferences__V1__NotifyLoginOutcome         *message);
+size_t mk__preferences__v1__notify_login_outcome__get_packed_size
+                     (const Mk__Preferences__V1__NotifyLoginOutcome   *message);
+size_t mk__preferences__v1__notify_login_outcome__pack
+                     (const Mk__Preferences__V1__NotifyLoginOutcome   *message,
+                      uint8_t             *out);
+size_t mk__preferences__v1__notify_login_outcome__pack_to_buffer
+                     (const Mk__Preferences__V1__NotifyLoginOutcome   *message,
+                      ProtobufCBuffer     *buffer);
+Mk__Preferences__V1__NotifyLoginOutcome *
+       mk__preferences__v1__notify_login_outcome__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   mk__preferences__v1__notify_login_outcome__free_unpacked
+                     (Mk__Preferences__V1__NotifyLoginOutcome *message,
+                      ProtobufCAllocator *allocator);
+/* Mk__Preferences__V1__NotifyLoginsResponse methods */
+void   mk__preferences__v1__notify_logins_response__init
+                     (Mk__Preferences__V1__NotifyLoginsResponse         *message);
+size_t mk__preferences__v1__notify_logins_response__get_packed_size
+                     (const Mk__Preferences__V1__NotifyLoginsResponse   *message);
+size_t mk__preferences__v1__notify_logins_response__pack
+                     (const Mk__Preferences__V1__NotifyLoginsResponse   *message,
+                      uint8_t             *out);
+size_t mk__preferences__v1__notify_logins_response__pack_to_buffer
+                     (const Mk__Preferences__V1__NotifyLoginsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Mk__Preferences__V1__NotifyLoginsResponse *
+       mk__preferences__v1__notify_logins_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   mk__preferences__v1__notify_logins_response__free_unpacked
+                     (Mk__Preferences__V1__NotifyLoginsResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Mk__Preferences__V1__InboxMessage methods */
 void   mk__preferences__v1__inbox_message__init
                      (Mk__Preferences__V1__InboxMessage         *message);
@@ -1448,6 +1567,15 @@ typedef void (*Mk__Preferences__V1__NotifyLoginRequest_Closure)
 typedef void (*Mk__Preferences__V1__NotifyLoginResponse_Closure)
                  (const Mk__Preferences__V1__NotifyLoginResponse *message,
                   void *closure_data);
+typedef void (*Mk__Preferences__V1__NotifyLoginsRequest_Closure)
+                 (const Mk__Preferences__V1__NotifyLoginsRequest *message,
+                  void *closure_data);
+typedef void (*Mk__Preferences__V1__NotifyLoginOutcome_Closure)
+                 (const Mk__Preferences__V1__NotifyLoginOutcome *message,
+                  void *closure_data);
+typedef void (*Mk__Preferences__V1__NotifyLoginsResponse_Closure)
+                 (const Mk__Preferences__V1__NotifyLoginsResponse *message,
+                  void *closure_data);
 typedef void (*Mk__Preferences__V1__InboxMessage_Closure)
                  (const Mk__Preferences__V1__InboxMessage *message,
                   void *closure_data);
@@ -1519,6 +1647,10 @@ struct Mk__Preferences__V1__Preferences_Service
                        const Mk__Preferences__V1__NotifyLoginRequest *input,
                        Mk__Preferences__V1__NotifyLoginResponse_Closure closure,
                        void *closure_data);
+  void (*notify_logins)(Mk__Preferences__V1__Preferences_Service *service,
+                        const Mk__Preferences__V1__NotifyLoginsRequest *input,
+                        Mk__Preferences__V1__NotifyLoginsResponse_Closure closure,
+                        void *closure_data);
   void (*list_inbox)(Mk__Preferences__V1__Preferences_Service *service,
                      const Mk__Preferences__V1__ListInboxRequest *input,
                      Mk__Preferences__V1__ListInboxResponse_Closure closure,
@@ -1554,6 +1686,7 @@ void mk__preferences__v1__preferences__init (Mk__Preferences__V1__Preferences_Se
       function_prefix__ ## send_informative,\
       function_prefix__ ## get_notification_status,\
       function_prefix__ ## notify_login,\
+      function_prefix__ ## notify_logins,\
       function_prefix__ ## list_inbox,\
       function_prefix__ ## ack_inbox,\
       function_prefix__ ## register_push_token,\
@@ -1587,6 +1720,10 @@ void mk__preferences__v1__preferences__notify_login(ProtobufCService *service,
                                                     const Mk__Preferences__V1__NotifyLoginRequest *input,
                                                     Mk__Preferences__V1__NotifyLoginResponse_Closure closure,
                                                     void *closure_data);
+void mk__preferences__v1__preferences__notify_logins(ProtobufCService *service,
+                                                     const Mk__Preferences__V1__NotifyLoginsRequest *input,
+                                                     Mk__Preferences__V1__NotifyLoginsResponse_Closure closure,
+                                                     void *closure_data);
 void mk__preferences__v1__preferences__list_inbox(ProtobufCService *service,
                                                   const Mk__Preferences__V1__ListInboxRequest *input,
                                                   Mk__Preferences__V1__ListInboxResponse_Closure closure,
@@ -1632,6 +1769,9 @@ extern const ProtobufCMessageDescriptor mk__preferences__v1__get_notification_st
 extern const ProtobufCMessageDescriptor mk__preferences__v1__get_notification_status_response__descriptor;
 extern const ProtobufCMessageDescriptor mk__preferences__v1__notify_login_request__descriptor;
 extern const ProtobufCMessageDescriptor mk__preferences__v1__notify_login_response__descriptor;
+extern const ProtobufCMessageDescriptor mk__preferences__v1__notify_logins_request__descriptor;
+extern const ProtobufCMessageDescriptor mk__preferences__v1__notify_login_outcome__descriptor;
+extern const ProtobufCMessageDescriptor mk__preferences__v1__notify_logins_response__descriptor;
 extern const ProtobufCMessageDescriptor mk__preferences__v1__inbox_message__descriptor;
 extern const ProtobufCMessageDescriptor mk__preferences__v1__list_inbox_request__descriptor;
 extern const ProtobufCMessageDescriptor mk__preferences__v1__list_inbox_response__descriptor;

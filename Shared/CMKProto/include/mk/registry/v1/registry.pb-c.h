@@ -37,6 +37,9 @@ typedef struct Mk__Registry__V1__ListDeviceHistoryRequest Mk__Registry__V1__List
 typedef struct Mk__Registry__V1__ListDeviceHistoryResponse Mk__Registry__V1__ListDeviceHistoryResponse;
 typedef struct Mk__Registry__V1__RecordUseRequest Mk__Registry__V1__RecordUseRequest;
 typedef struct Mk__Registry__V1__RecordUseResponse Mk__Registry__V1__RecordUseResponse;
+typedef struct Mk__Registry__V1__RecordUsesRequest Mk__Registry__V1__RecordUsesRequest;
+typedef struct Mk__Registry__V1__RecordUseOutcome Mk__Registry__V1__RecordUseOutcome;
+typedef struct Mk__Registry__V1__RecordUsesResponse Mk__Registry__V1__RecordUsesResponse;
 typedef struct Mk__Registry__V1__IssueChallengeRequest Mk__Registry__V1__IssueChallengeRequest;
 typedef struct Mk__Registry__V1__IssueChallengeResponse Mk__Registry__V1__IssueChallengeResponse;
 typedef struct Mk__Registry__V1__SignedPayload Mk__Registry__V1__SignedPayload;
@@ -690,6 +693,66 @@ struct  Mk__Registry__V1__RecordUseResponse
 #define MK__REGISTRY__V1__RECORD_USE_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&mk__registry__v1__record_use_response__descriptor) \
     , 0 }
+
+
+/*
+ * Several sign-ins at once, each recorded as RecordUse would record it alone.
+ */
+struct  Mk__Registry__V1__RecordUsesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * 1 to 100 sign-ins.
+   */
+  size_t n_uses;
+  Mk__Registry__V1__RecordUseRequest **uses;
+};
+#define MK__REGISTRY__V1__RECORD_USES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&mk__registry__v1__record_uses_request__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * What RecordUse would have answered for one sign-in of a RecordUses call.
+ */
+struct  Mk__Registry__V1__RecordUseOutcome
+{
+  ProtobufCMessage base;
+  /*
+   * False when event_id had been recorded before (or the sign-in failed).
+   */
+  protobuf_c_boolean recorded;
+  /*
+   * The status RecordUse would have answered (a gRPC status code number; 0 OK, when recorded has
+   * its meaning).
+   */
+  uint32_t status_code;
+  /*
+   * The status's human-readable message; empty for OK.
+   */
+  char *status_message;
+  /*
+   * The status's machine-readable reason; empty when none.
+   */
+  char *status_reason;
+};
+#define MK__REGISTRY__V1__RECORD_USE_OUTCOME__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&mk__registry__v1__record_use_outcome__descriptor) \
+    , 0, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+/*
+ * One outcome per sign-in, in the request's order.
+ */
+struct  Mk__Registry__V1__RecordUsesResponse
+{
+  ProtobufCMessage base;
+  size_t n_outcomes;
+  Mk__Registry__V1__RecordUseOutcome **outcomes;
+};
+#define MK__REGISTRY__V1__RECORD_USES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&mk__registry__v1__record_uses_response__descriptor) \
+    , 0,NULL }
 
 
 /*
@@ -1367,6 +1430,63 @@ Mk__Registry__V1__RecordUseResponse *
 void   mk__registry__v1__record_use_response__free_unpacked
                      (Mk__Registry__V1__RecordUseResponse *message,
                       ProtobufCAllocator *allocator);
+/* Mk__Registry__V1__RecordUsesRequest methods */
+void   mk__registry__v1__record_uses_request__init
+                     (Mk__Registry__V1__RecordUsesRequest         *message);
+size_t mk__registry__v1__record_uses_request__get_packed_size
+                     (const Mk__Registry__V1__RecordUsesRequest   *message);
+size_t mk__registry__v1__record_uses_request__pack
+                     (const Mk__Registry__V1__RecordUsesRequest   *message,
+                      uint8_t             *out);
+size_t mk__registry__v1__record_uses_request__pack_to_buffer
+                     (const Mk__Registry__V1__RecordUsesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Mk__Registry__V1__RecordUsesRequest *
+       mk__registry__v1__record_uses_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   mk__registry__v1__record_uses_request__free_unpacked
+                     (Mk__Registry__V1__RecordUsesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Mk__Registry__V1__RecordUseOutcome methods */
+void   mk__registry__v1__record_use_outcome__init
+                     (Mk__Registry__V1__RecordUseOutcome         *message);
+size_t mk__registry__v1__record_use_outcome__get_packed_size
+                     (const Mk__Registry__V1__RecordUseOutcome   *message);
+size_t mk__registry__v1__record_use_outcome__pack
+                     (const Mk__Registry__V1__RecordUseOutcome   *message,
+                      uint8_t             *out);
+size_t mk__registry__v1__record_use_outcome__pack_to_buffer
+                     (const Mk__Registry__V1__RecordUseOutcome   *message,
+                      ProtobufCBuffer     *buffer);
+Mk__Registry__V1__RecordUseOutcome *
+       mk__registry__v1__record_use_outcome__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   mk__registry__v1__record_use_outcome__free_unpacked
+                     (Mk__Registry__V1__RecordUseOutcome *message,
+                      ProtobufCAllocator *allocator);
+/* Mk__Registry__V1__RecordUsesResponse methods */
+void   mk__registry__v1__record_uses_response__init
+                     (Mk__Registry__V1__RecordUsesResponse         *message);
+size_t mk__registry__v1__record_uses_response__get_packed_size
+                     (const Mk__Registry__V1__RecordUsesResponse   *message);
+size_t mk__registry__v1__record_uses_response__pack
+                     (const Mk__Registry__V1__RecordUsesResponse   *message,
+                      uint8_t             *out);
+size_t mk__registry__v1__record_uses_response__pack_to_buffer
+                     (const Mk__Registry__V1__RecordUsesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Mk__Registry__V1__RecordUsesResponse *
+       mk__registry__v1__record_uses_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   mk__registry__v1__record_uses_response__free_unpacked
+                     (Mk__Registry__V1__RecordUsesResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Mk__Registry__V1__IssueChallengeRequest methods */
 void   mk__registry__v1__issue_challenge_request__init
                      (Mk__Registry__V1__IssueChallengeRequest         *message);
@@ -1682,6 +1802,15 @@ typedef void (*Mk__Registry__V1__RecordUseRequest_Closure)
 typedef void (*Mk__Registry__V1__RecordUseResponse_Closure)
                  (const Mk__Registry__V1__RecordUseResponse *message,
                   void *closure_data);
+typedef void (*Mk__Registry__V1__RecordUsesRequest_Closure)
+                 (const Mk__Registry__V1__RecordUsesRequest *message,
+                  void *closure_data);
+typedef void (*Mk__Registry__V1__RecordUseOutcome_Closure)
+                 (const Mk__Registry__V1__RecordUseOutcome *message,
+                  void *closure_data);
+typedef void (*Mk__Registry__V1__RecordUsesResponse_Closure)
+                 (const Mk__Registry__V1__RecordUsesResponse *message,
+                  void *closure_data);
 typedef void (*Mk__Registry__V1__IssueChallengeRequest_Closure)
                  (const Mk__Registry__V1__IssueChallengeRequest *message,
                   void *closure_data);
@@ -1768,6 +1897,10 @@ struct Mk__Registry__V1__DeviceRegistry_Service
                      const Mk__Registry__V1__RecordUseRequest *input,
                      Mk__Registry__V1__RecordUseResponse_Closure closure,
                      void *closure_data);
+  void (*record_uses)(Mk__Registry__V1__DeviceRegistry_Service *service,
+                      const Mk__Registry__V1__RecordUsesRequest *input,
+                      Mk__Registry__V1__RecordUsesResponse_Closure closure,
+                      void *closure_data);
   void (*list_means)(Mk__Registry__V1__DeviceRegistry_Service *service,
                      const Mk__Registry__V1__ListMeansRequest *input,
                      Mk__Registry__V1__ListMeansResponse_Closure closure,
@@ -1806,6 +1939,7 @@ void mk__registry__v1__device_registry__init (Mk__Registry__V1__DeviceRegistry_S
       function_prefix__ ## check_last_means,\
       function_prefix__ ## list_device_history,\
       function_prefix__ ## record_use,\
+      function_prefix__ ## record_uses,\
       function_prefix__ ## list_means,\
       function_prefix__ ## issue_challenge,\
       function_prefix__ ## verify_device_signature,\
@@ -1851,6 +1985,10 @@ void mk__registry__v1__device_registry__record_use(ProtobufCService *service,
                                                    const Mk__Registry__V1__RecordUseRequest *input,
                                                    Mk__Registry__V1__RecordUseResponse_Closure closure,
                                                    void *closure_data);
+void mk__registry__v1__device_registry__record_uses(ProtobufCService *service,
+                                                    const Mk__Registry__V1__RecordUsesRequest *input,
+                                                    Mk__Registry__V1__RecordUsesResponse_Closure closure,
+                                                    void *closure_data);
 void mk__registry__v1__device_registry__list_means(ProtobufCService *service,
                                                    const Mk__Registry__V1__ListMeansRequest *input,
                                                    Mk__Registry__V1__ListMeansResponse_Closure closure,
@@ -1901,6 +2039,9 @@ extern const ProtobufCMessageDescriptor mk__registry__v1__list_device_history_re
 extern const ProtobufCMessageDescriptor mk__registry__v1__list_device_history_response__descriptor;
 extern const ProtobufCMessageDescriptor mk__registry__v1__record_use_request__descriptor;
 extern const ProtobufCMessageDescriptor mk__registry__v1__record_use_response__descriptor;
+extern const ProtobufCMessageDescriptor mk__registry__v1__record_uses_request__descriptor;
+extern const ProtobufCMessageDescriptor mk__registry__v1__record_use_outcome__descriptor;
+extern const ProtobufCMessageDescriptor mk__registry__v1__record_uses_response__descriptor;
 extern const ProtobufCMessageDescriptor mk__registry__v1__issue_challenge_request__descriptor;
 extern const ProtobufCMessageDescriptor mk__registry__v1__issue_challenge_response__descriptor;
 extern const ProtobufCMessageDescriptor mk__registry__v1__signed_payload__descriptor;
