@@ -132,7 +132,8 @@ public struct OutboxRelay: Service {
             let remaining = deadline - ContinuousClock.now
             guard remaining > .zero else { return false }
             do {
-                switch try await deliverBatch(to: subscriber, timeout: min(remaining, configuration.deliveryTimeout)) {
+                let timeout = min(remaining, configuration.deliveryTimeout)
+                switch try await deliverBatch(to: subscriber, timeout: timeout) {
                 case .idle:
                     // Nothing is pending after the event committed: it was delivered already.
                     return true

@@ -64,7 +64,8 @@ struct PromptDeliveryTests {
             configuration: RPCClient.Configuration(connectTimeout: .milliseconds(200), maximumAttempts: 1),
             logger: Self.logger)
         defer { down.shutdown() }
-        try await RegistryFixture.with(subscribers: [OutboxSubscriber(name: "preferences", caller: down)]) { fixture in
+        let subscriber = OutboxSubscriber(name: "preferences", caller: down)
+        try await RegistryFixture.with(subscribers: [subscriber]) { fixture in
             let subject = RegistryFixture.newSubject()
             let device = try await fixture.pair(subject).device
             let renamed = try await fixture.registry.renameDevice(

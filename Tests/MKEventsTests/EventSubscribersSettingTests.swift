@@ -36,8 +36,7 @@ struct EventSubscribersSettingTests {
     }
 
     @Test func malformedItemsAndUnknownTypesAreRefusedByName() {
-        let malformed = ["preferences", "Preferences=127.0.0.1:7201", "preferences=127.0.0.1", "preferences=/SIGNED_IN"]
-        for value in malformed {
+        for value in ["preferences", "Preferences=127.0.0.1:7201", "preferences=127.0.0.1", "preferences=/SIGN_IN"] {
             #expect(problem(value)?.hasPrefix("must be name=host:port") == true, "\(value)")
         }
         #expect(problem("p=127.0.0.1:1,p=127.0.0.1:2") == "names subscriber p twice")

@@ -142,19 +142,7 @@ struct OutboxTests {
     @Test func producersAndTheRelayLeaseDoNotWaitForEachOther() async throws {
         try await EventsFixture.with { client in
             let logger = Logger(label: "relay-test")
-            let sink = GatedSink()
-            let server = RPCServer(host: "127.0.0.1", port: 0, services: [sink], logger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await server.run() }
-                // Also when an expectation throws: nothing may stay held, or the group never ends.
-                defer { server.beginGracefulShutdown() }
-                let port = try #require(try await server.listeningAddress().port)
-                let sinkClient = RPCClient(host: "127.0.0.1", port: port, logger: logger)
-                defer {
-                    sink.open()
-                    sinkClient.shutdown()
-                }
-                let subscriber = OutboxSubscriber(name: "preferences", caller: sinkClient)
+            try await GatedSink.serving(logger: logger) { sink, subscriber in
                 let relay = OutboxRelay(
                     client: client, subscribers: [subscriber],
                     configuration: OutboxRelayConfiguration(producer: "test"), logger: logger)
@@ -194,18 +182,7 @@ struct OutboxTests {
     @Test func promptDeliveryReachesTheSubscriberWaitsForALeaseAndGivesUpAtItsLimit() async throws {
         try await EventsFixture.with { client in
             let logger = Logger(label: "relay-test")
-            let sink = GatedSink()
-            let server = RPCServer(host: "127.0.0.1", port: 0, services: [sink], logger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await server.run() }
-                defer { server.beginGracefulShutdown() }
-                let port = try #require(try await server.listeningAddress().port)
-                let sinkClient = RPCClient(host: "127.0.0.1", port: port, logger: logger)
-                defer {
-                    sink.open()
-                    sinkClient.shutdown()
-                }
-                let subscriber = OutboxSubscriber(name: "preferences", caller: sinkClient)
+            try await GatedSink.serving(logger: logger) { sink, subscriber in
                 func relay(limit: Duration) -> OutboxRelay {
                     OutboxRelay(
                         client: client, subscribers: [subscriber],

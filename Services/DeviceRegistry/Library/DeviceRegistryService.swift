@@ -237,39 +237,27 @@ public struct DeviceRegistryService: Mk_Registry_V1_DeviceRegistry.ServiceProtoc
         _ request: Mk_Registry_V1_RecordUsesRequest, context: RPCContext
     ) async throws -> Mk_Registry_V1_RecordUsesResponse {
         try await serve(context) {
-            guard (1...Self.maximumSignInsPerCall).contains(request.uses.count) else {
-                throw RequestValidation.invalid("uses", "must hold 1 to \(Self.maximumSignInsPerCall) sign-ins")
-            }
             let origin = CallOrigin(context)
-            var outcomes = [Mk_Registry_V1_RecordUseOutcome](repeating: .init(), count: request.uses.count)
-            var valid: [(index: Int, signIn: RegistryStore.SignIn)] = []
-            for (index, use) in request.uses.enumerated() {
-                do {
-                    valid.append((index, try Self.signIn(use)))
-                } catch {
-                    outcomes[index] = Self.outcome(failure: error, context: context)
-                }
-            }
-            let results = await store.recordUses(valid.map { ($0.signIn, origin) }, logger: context.logger)
-            for (entry, result) in zip(valid, results) {
+            let outcomes = try await BatchCall.outcomes(
+                of: request.uses, field: "uses", maximum: 100, check: Self.signIn,
+                process: { await store.recordUses($0.map { ($0, origin) }, logger: context.logger) }
+            ) { result in
                 switch result {
-                case .success(let recorded): outcomes[entry.index].recorded = recorded
-                case .failure(let error): outcomes[entry.index] = Self.outcome(failure: error, context: context)
+                case .success(let recorded): Mk_Registry_V1_RecordUseOutcome(recorded: recorded)
+                case .failure(let error): Self.outcome(failure: error, context: context)
                 }
             }
             return Mk_Registry_V1_RecordUsesResponse(outcomes: outcomes)
         }
     }
 
-    /// The most sign-ins one `RecordUses` call may carry.
-    static let maximumSignInsPerCall = 100
-
-    /// A sign-in's outcome carrying the status `RecordUse` would have answered for `error`.
-    private static func outcome(failure error: any Error, context: RPCContext) -> Mk_Registry_V1_RecordUseOutcome {
+    /// A sign-in's outcome carrying the status its own call would have answered for `error`.
+    private static func outcome(failure error: any Error, context: RPCContext)
+        -> Mk_Registry_V1_RecordUseOutcome
+    {
         let status = ServiceFailure.rpcError(for: error, service: "device registry", logger: context.logger)
         return Mk_Registry_V1_RecordUseOutcome(
-            recorded: false, statusCode: status.code.rawValue, statusMessage: status.message,
-            statusReason: status.reason)
+            statusCode: status.code.rawValue, statusMessage: status.message, statusReason: status.reason)
     }
 
     /// Checks a reported sign-in (INVALID_ARGUMENT naming the field).

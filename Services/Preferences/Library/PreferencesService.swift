@@ -185,40 +185,27 @@ public struct PreferencesService: Mk_Preferences_V1_Preferences.ServiceProtocol 
         _ request: Mk_Preferences_V1_NotifyLoginsRequest, context: RPCContext
     ) async throws -> Mk_Preferences_V1_NotifyLoginsResponse {
         try await serve(context) {
-            guard (1...Self.maximumLoginsPerCall).contains(request.logins.count) else {
-                throw RequestValidation.invalid("logins", "must hold 1 to \(Self.maximumLoginsPerCall) sign-ins")
-            }
             let origin = CallOrigin(context)
-            var outcomes = [Mk_Preferences_V1_NotifyLoginOutcome](repeating: .init(), count: request.logins.count)
-            var valid: [(index: Int, login: PreferencesStore.Login)] = []
-            for (index, login) in request.logins.enumerated() {
-                do {
-                    valid.append((index, try Self.login(login)))
-                } catch {
-                    outcomes[index] = Self.outcome(failure: error, context: context)
-                }
-            }
-            let results = await store.notifyLogins(valid.map { ($0.login, origin) }, logger: context.logger)
-            for (entry, result) in zip(valid, results) {
+            let outcomes = try await BatchCall.outcomes(
+                of: request.logins, field: "logins", maximum: 100, check: Self.login,
+                process: { await store.notifyLogins($0.map { ($0, origin) }, logger: context.logger) }
+            ) { result in
                 switch result {
-                case .success(let devices): outcomes[entry.index].devices = UInt32(devices)
-                case .failure(let error): outcomes[entry.index] = Self.outcome(failure: error, context: context)
+                case .success(let devices): Mk_Preferences_V1_NotifyLoginOutcome(devices: UInt32(devices))
+                case .failure(let error): Self.outcome(failure: error, context: context)
                 }
             }
             return Mk_Preferences_V1_NotifyLoginsResponse(outcomes: outcomes)
         }
     }
 
-    /// The most sign-ins one `NotifyLogins` call may carry.
-    static let maximumLoginsPerCall = 100
-
-    /// A sign-in's outcome carrying the status `NotifyLogin` would have answered for `error`.
-    private static func outcome(
-        failure error: any Error, context: RPCContext
-    ) -> Mk_Preferences_V1_NotifyLoginOutcome {
+    /// A sign-in's outcome carrying the status its own call would have answered for `error`.
+    private static func outcome(failure error: any Error, context: RPCContext)
+        -> Mk_Preferences_V1_NotifyLoginOutcome
+    {
         let status = ServiceFailure.rpcError(for: error, service: "Preferences service", logger: context.logger)
         return Mk_Preferences_V1_NotifyLoginOutcome(
-            devices: 0, statusCode: status.code.rawValue, statusMessage: status.message, statusReason: status.reason)
+            statusCode: status.code.rawValue, statusMessage: status.message, statusReason: status.reason)
     }
 
     /// Checks a reported sign-in (INVALID_ARGUMENT naming the field).
