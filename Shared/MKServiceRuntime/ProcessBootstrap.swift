@@ -1,5 +1,7 @@
 public import Logging
 internal import Metrics
+internal import NIOCore
+internal import NIOPosix
 public import Prometheus
 public import ServiceLifecycle
 internal import UnixSignals
@@ -11,7 +13,13 @@ public enum ProcessBootstrap {
     /// formatted only for messages written) and metrics to a Prometheus registry, once per
     /// process (swift-log and swift-metrics allow one bootstrap). Returns that registry for
     /// the admin server's `/metrics`.
+    ///
+    /// It also makes SwiftNIO's event loops Swift Concurrency's global executor, so request
+    /// handlers run on the loops their connections use instead of hopping to a second thread pool
+    /// and back (see `PERFORMANCE.md`). Nothing may block them: libpq calls and Argon2 run on
+    /// their own thread pools.
     public static func bootstrap(logLevel: Logger.Level) -> PrometheusCollectorRegistry {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         LoggingSystem.bootstrap { label in
             var handler = DeferredMetadataLogHandler(output: StreamLogHandler.standardError(label: label))
             handler.logLevel = logLevel

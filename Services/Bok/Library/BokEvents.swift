@@ -19,7 +19,7 @@ enum BokEvents {
         at: Date
     ) -> Mk_Events_V1_Event {
         var event = Mk_Events_V1_Event()
-        event.eventId = UUID().lowercaseText
+        event.eventId = UUID.random().lowercaseText
         event.type = .bokOutcome
         event.subject = subject
         event.occurredAtUnixMicros = UnixMicros.from(at)

@@ -22,7 +22,7 @@ extension RegistryStore {
         let now = clock.now()
         let expiresAt = now.addingTimeInterval(Self.challengeLifetime)
         let nonce = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
-        let id = UUID()
+        let id = UUID.random()
         return try await client.withTransaction { connection in
             let rows = try await connection.query(
                 "SELECT subject FROM device WHERE id = \(deviceID) AND unpaired_at IS NULL")

@@ -38,7 +38,7 @@ extension RegistryStore {
                     reason: "TOO_MANY_LIVE_CODES")
             }
             let code = try await unusedCode(at: now, on: connection)
-            let id = UUID()
+            let id = UUID.random()
             try await connection.query(
                 """
                 INSERT INTO pairing (id, subject, lookup_prefix, code_hash, created_at, expires_at, state)
@@ -186,7 +186,7 @@ extension RegistryStore {
         }
         let defaultName = Self.distinctDefaultName(
             "\(device.deviceName) (\(device.model))", taken: Set(activeNames.map { $0.lowercased() }))
-        let deviceID = UUID()
+        let deviceID = UUID.random()
         let rows = try await connection.query(
             """
             INSERT INTO device (id, subject, device_name, model, platform, app_version, public_key, push_token,

@@ -74,7 +74,7 @@ public struct DeliveryWorker: Service {
 
     private func claim() async throws -> [Claimed] {
         let now = clock.now()
-        let token = UUID()
+        let token = UUID.random()
         let leaseEnd = now.addingTimeInterval(Self.seconds(configuration.lease))
         let rows = try await client.withTransaction { connection in
             try await connection.query(

@@ -42,13 +42,13 @@ extension PreferencesStore {
                 switch target {
                 case .email(let missing), .sms(let missing):
                     let channel: Mk_Preferences_V1_ChannelKind = if case .email = target { .email } else { .sms }
-                    contactIDs.append(UUID())
+                    contactIDs.append(UUID.random())
                     contactNotifications.append(notification)
                     contactPositions.append(position)
                     contactChannels.append(Int64(channel.rawValue))
                     contactNoAddress.append(missing)
                 case .device(let id):
-                    keyIDs.append(UUID())
+                    keyIDs.append(UUID.random())
                     keyNotifications.append(notification)
                     keyPositions.append(position)
                     keys.append(id)

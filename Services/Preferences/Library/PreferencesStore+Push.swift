@@ -34,7 +34,7 @@ extension PreferencesStore {
         return """
             INSERT INTO push_wakeup (device_id, id, state, attempts, next_attempt_at)
             SELECT setting.device_id, wakeup.id, 'pending', 0, \(now)
-            FROM unnest(\(unique), \(unique.map { _ in UUID() })) AS wakeup (device_id, id)
+            FROM unnest(\(unique), \(unique.map { _ in UUID.random() })) AS wakeup (device_id, id)
             JOIN device_setting AS setting ON setting.device_id = wakeup.device_id
             WHERE setting.push_token <> ''
             ON CONFLICT (device_id) DO UPDATE

@@ -33,7 +33,7 @@ struct PreferencesStore: Sendable {
 
     /// A notification about to be written.
     struct NewNotification: Sendable {
-        var id = UUID()
+        var id = UUID.random()
         var subject: String
         var kind: Mk_Preferences_V1_InboxKind
         var authorityID: String?

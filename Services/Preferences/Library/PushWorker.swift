@@ -79,7 +79,7 @@ public struct PushWorker: Service {
 
     private func claim() async throws -> (claimed: [Claimed], lease: UUID, at: Date) {
         let now = clock.now()
-        let lease = UUID()
+        let lease = UUID.random()
         let leaseEnd = now.addingTimeInterval(Self.seconds(configuration.lease))
         let rows = try await client.withTransaction { connection in
             try await connection.query(

@@ -72,7 +72,7 @@ struct SignInController {
         let now = Int64(Date().timeIntervalSince1970)
         let session = CitizenSession(
             subject: claims.sub.value, name: claims.name ?? "", authenticatedAt: now, lastSeenAt: now,
-            csrfToken: Base64URL.random(bytes: 24), sessionID: UUID().lowercaseText)
+            csrfToken: Base64URL.random(bytes: 24), sessionID: UUID.random().lowercaseText)
         var response = Responses.redirect("/mobilni-klice")
         response.setCookie(cookies.sessionCookie(session))
         response.setCookie(cookies.clearedLoginCookie())

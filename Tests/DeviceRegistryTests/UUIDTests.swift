@@ -2,8 +2,8 @@ import Foundation
 import MKServiceRuntime
 import Testing
 
-@Suite("UUID text")
-struct UUIDTextTests {
+@Suite("UUID text and random UUIDs")
+struct UUIDTests {
     @Test func lowercaseTextIsFoundationsTextLowercased() {
         let fixed = [
             UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
@@ -15,5 +15,14 @@ struct UUIDTextTests {
         }
         #expect(fixed[2].lowercaseText == "0123abcd-4567-89ef-fedc-ba9876543210")
         #expect(UUID(uuidString: fixed[2].lowercaseText) == fixed[2])
+    }
+
+    @Test func randomUUIDsAreVersion4AndDistinct() {
+        let drawn = (0..<1_000).map { _ in UUID.random() }
+        #expect(Set(drawn).count == drawn.count)
+        for uuid in drawn {
+            #expect(uuid.uuid.6 >> 4 == 4, "version 4: \(uuid)")
+            #expect(uuid.uuid.8 >> 6 == 0b10, "RFC 4122 variant: \(uuid)")
+        }
     }
 }
