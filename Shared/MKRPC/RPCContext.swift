@@ -69,4 +69,10 @@ public enum RPCTaskContext {
     @TaskLocal public static var deadline: ContinuousClock.Instant?
     /// The trace id of the work in progress; a client call sends it when its options have none.
     @TaskLocal public static var traceID: String?
+
+    /// A new trace id, as a call without one gets: 32 lowercase hex characters, not all zero,
+    /// unique within the process (the gateway's correlation id of each request).
+    public static func newTraceID() -> String {
+        RPCCallSetup.newTraceID()
+    }
 }

@@ -79,6 +79,34 @@ struct ReadDeadlineTests {
         }
     }
 
+    @Test func aDripFedRequestAfterAQuickOneOnTheSameConnectionIsCutOff() async throws {
+        // The quick request leaves the connection's one timer set for its own deadline; the slow one
+        // starts half a second later, so the timer fires before its deadline and must re-arm for it.
+        let harness = GatewayHarness()
+        try await Self.withListener(harness) { port in
+            try await RawConnection.open(port: port) { inbound, outbound in
+                var iterator = inbound.makeAsyncIterator()
+                try await outbound.write(ByteBuffer(string: "GET /prihlaseni HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"))
+                #expect(try await RawConnection.read(&iterator, until: "</html>").hasPrefix("HTTP/1.1 200 OK"))
+                try await Task.sleep(for: .milliseconds(500))
+                let sent = SentCount()
+                // Without the deadline the whole head (about 40 s) would be sent and answered: the read
+                // stops at the answer's first bytes, so that fails the expectations below, not hangs.
+                let drip = Task {
+                    for byte in Self.slowHead.utf8 {
+                        guard (try? await outbound.write(ByteBuffer(bytes: [byte]))) != nil else { return }
+                        sent.count.withLock { $0 += 1 }
+                        try? await Task.sleep(for: .milliseconds(100))
+                    }
+                }
+                let rest = try? await RawConnection.read(&iterator, until: "HTTP/")
+                drip.cancel()
+                #expect(sent.count.withLock { $0 } < Self.slowHead.utf8.count, "the server waited for the whole head")
+                #expect((rest ?? "").isEmpty, "a route answered a head that never arrived")
+            }
+        }
+    }
+
     @Test func theDeadlinesAreReadAndValidated() throws {
         let base = ["SESSION_SECRET": String(repeating: "s", count: 32), "DEV_IDENTITY_PROVIDER": "true"]
         let defaults = try GatewayConfiguration(environment: EnvironmentSettings(base)) { _ in "" }

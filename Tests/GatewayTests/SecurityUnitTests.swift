@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import JWTKit
+import MKRPC
 import MKServiceRuntime
 import Testing
 
@@ -189,7 +190,7 @@ struct SecurityUnitTests {
     }
 
     @Test func correlationIDsAreNonZeroW3CTraceIDs() {
-        let ids = (0..<100).map { _ in GatewayMiddleware.newCorrelationID() }
+        let ids = (0..<100).map { _ in RPCTaskContext.newTraceID() }
         #expect(Set(ids).count == ids.count)
         for id in ids {
             #expect(id.count == 32)

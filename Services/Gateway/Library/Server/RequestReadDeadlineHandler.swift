@@ -19,17 +19,31 @@ final class RequestReadDeadlineHandler: ChannelInboundHandler, RemovableChannelH
     private enum State {
         /// Between requests: no deadline runs.
         case idle
-        /// Bytes of a request arrived, its head is not complete.
-        case readingHead
-        /// The head arrived, the end of the body has not.
-        case readingBody
+        /// Bytes of a request arrived, its head is not complete by `deadline`.
+        case readingHead(deadline: NIODeadline)
+        /// The head arrived, the end of the body has not; it must by `deadline`.
+        case readingBody(deadline: NIODeadline)
+
+        /// When the request in progress must have arrived; `nil` between requests.
+        var deadline: NIODeadline? {
+            switch self {
+            case .idle: nil
+            case .readingHead(let deadline), .readingBody(let deadline): deadline
+            }
+        }
+
+        var isReadingHead: Bool {
+            if case .readingHead = self { true } else { false }
+        }
     }
 
     private let headTimeout: TimeAmount
     private let bodyTimeout: TimeAmount
     private let logger: Logger
     private var state = State.idle
-    private var deadline: Scheduled<Void>?
+    /// The one timer of the connection and when it fires; a request finishing before it does not
+    /// cancel it (see ``deadlinePassed()``).
+    private var timer: (task: Scheduled<Void>, firesAt: NIODeadline)?
     private var context: ChannelHandlerContext?
 
     /// A handler closing connections that take longer than `headTimeout` to send a request head
@@ -53,25 +67,23 @@ final class RequestReadDeadlineHandler: ChannelInboundHandler, RemovableChannelH
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        cancelDeadline()
+        cancelTimer()
         self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        cancelDeadline()
+        cancelTimer()
         context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
-            state = .readingBody
-            startDeadline(bodyTimeout, what: "body")
+            start(.readingBody(deadline: .now() + bodyTimeout))
         case .body:
             break
         case .end:
             state = .idle
-            cancelDeadline()
         }
         context.fireChannelRead(data)
     }
@@ -79,25 +91,49 @@ final class RequestReadDeadlineHandler: ChannelInboundHandler, RemovableChannelH
     /// Called by the sentinel when bytes arrive: the first bytes of a request start its head deadline.
     func bytesArrived() {
         guard case .idle = state else { return }
-        state = .readingHead
-        startDeadline(headTimeout, what: "head")
+        start(.readingHead(deadline: .now() + headTimeout))
     }
 
-    private func startDeadline(_ timeout: TimeAmount, what: String) {
-        cancelDeadline()
+    /// Enters `state` and makes sure the timer fires by its deadline.
+    ///
+    /// Scheduling and cancelling a timer twice a request is a measurable part of a short request, so
+    /// the connection keeps one: a deadline later than the running timer leaves it alone (when it
+    /// fires, it re-arms for the deadline then running), an earlier one replaces it.
+    private func start(_ state: State) {
+        self.state = state
+        guard let deadline = state.deadline else { return }
+        if let timer, timer.firesAt <= deadline { return }
+        schedule(at: deadline)
+    }
+
+    private func schedule(at deadline: NIODeadline) {
+        cancelTimer()
         guard let context else { return }
-        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in
-            deadline = nil
-            logger.notice(
-                "Request \(what) not received in time; closing the connection",
-                metadata: ["timeout-ms": "\(timeout.nanoseconds / 1_000_000)"])
-            self.context?.close(promise: nil)
+        let task = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            timer = nil
+            deadlinePassed()
         }
+        timer = (task, deadline)
     }
 
-    private func cancelDeadline() {
-        deadline?.cancel()
-        deadline = nil
+    /// The timer fired: closes the connection when the request in progress is past its deadline,
+    /// re-arms for its deadline when it is not (a request that started after the timer did).
+    private func deadlinePassed() {
+        guard let deadline = state.deadline else { return }
+        guard deadline <= .now() else {
+            schedule(at: deadline)
+            return
+        }
+        let (what, timeout) = state.isReadingHead ? ("head", headTimeout) : ("body", bodyTimeout)
+        logger.notice(
+            "Request \(what) not received in time; closing the connection",
+            metadata: ["timeout-ms": "\(timeout.nanoseconds / 1_000_000)"])
+        context?.close(promise: nil)
+    }
+
+    private func cancelTimer() {
+        timer?.task.cancel()
+        timer = nil
     }
 }
 

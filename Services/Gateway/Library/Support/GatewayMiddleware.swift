@@ -24,7 +24,7 @@ struct GatewayMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         var context = context
-        let correlationID = Self.newCorrelationID()
+        let correlationID = RPCTaskContext.newTraceID()
         context.correlationID = correlationID
         context.logger[metadataKey: "correlation-id"] = "\(correlationID)"
         context.clientAddress = dependencies.addressResolver.resolve(
@@ -128,8 +128,8 @@ struct GatewayMiddleware: RouterMiddleware {
         response.headers[.xFrameOptions] = "DENY"
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[.referrerPolicy] = "no-referrer"
-        response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] = "same-origin"
-        response.headers[HTTPField.Name("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=()"
+        response.headers[.crossOriginOpenerPolicy] = "same-origin"
+        response.headers[.permissionsPolicy] = "camera=(), microphone=(), geolocation=()"
         if dependencies.configuration.cookieSecure {
             response.headers[.strictTransportSecurity] = "max-age=31536000; includeSubDomains"
         }
@@ -137,14 +137,5 @@ struct GatewayMiddleware: RouterMiddleware {
             response.headers[.cacheControl] = "no-store"
         }
         response.headers[.xCorrelationID] = correlationID
-    }
-
-    /// A fresh W3C trace id (32 lowercase hex digits), used as the correlation id.
-    static func newCorrelationID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let high: UInt64 = generator.next() | 1
-        let low: UInt64 = generator.next()
-        return Hex.encode(
-            withUnsafeBytes(of: high.bigEndian, Array.init) + withUnsafeBytes(of: low.bigEndian, Array.init))
     }
 }

@@ -7,6 +7,10 @@ extension HTTPField.Name {
     static let xFrameOptions = HTTPField.Name("X-Frame-Options")!
     /// `Referrer-Policy`.
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    /// `Cross-Origin-Opener-Policy`, on every answer.
+    static let crossOriginOpenerPolicy = HTTPField.Name("Cross-Origin-Opener-Policy")!
+    /// `Permissions-Policy`, on every answer.
+    static let permissionsPolicy = HTTPField.Name("Permissions-Policy")!
     /// `X-Correlation-Id`, on every answer.
     static let xCorrelationID = HTTPField.Name("X-Correlation-Id")!
     /// `X-CSRF-Token`, required on the citizen JSON API's state-changing calls.
