@@ -16,8 +16,9 @@ public enum ProcessBootstrap {
     ///
     /// It also makes SwiftNIO's event loops Swift Concurrency's global executor, so request
     /// handlers run on the loops their connections use instead of hopping to a second thread pool
-    /// and back (see `PERFORMANCE.md`). Nothing may block them: libpq calls and Argon2 run on
-    /// their own thread pools.
+    /// and back (see `PERFORMANCE.md`). Nothing may block them: libpq, Argon2 and curl run on their
+    /// own thread pools. A binary with the Swift runtime linked statically (the container image's)
+    /// hides the runtime's hook for this, and its tasks keep Swift's own pool, as before.
     public static func bootstrap(logLevel: Logger.Level) -> PrometheusCollectorRegistry {
         NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         LoggingSystem.bootstrap { label in
