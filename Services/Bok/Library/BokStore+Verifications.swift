@@ -26,7 +26,8 @@ extension BokStore {
             throw BokInternalError("the current pepper is missing")
         }
         let started = StartedVerification(
-            id: UUID.random(), counterCode: code, expiresAt: now.addingTimeInterval(Self.seconds(configuration.requestLifetime)))
+            id: UUID.random(), counterCode: code,
+            expiresAt: now.addingTimeInterval(Self.seconds(configuration.requestLifetime)))
         try await client.withTransaction { connection in
             try await lockSubject(subject, at: now, on: connection)
             try await closeOpenRequests(of: subject, cancelOpen: false, origin: origin, at: now, on: connection)
