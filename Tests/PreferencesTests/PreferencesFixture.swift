@@ -28,7 +28,7 @@ struct PreferencesFixture {
     /// Runs `body` with a fresh service (queuing push wake-ups when `pushEnabled`).
     static func with(
         quotaPerHour: Int = 10_000,
-        quotaSlots: Int = 16,
+        quotaSlots: Int = 64,
         overNetwork: Bool = false,
         pushEnabled: Bool = false,
         _ body: (PreferencesFixture) async throws -> Void

@@ -6,7 +6,8 @@ public struct PreferencesConfiguration: Sendable {
     /// slots let more notifications of one authority commit in parallel, and concurrent callers
     /// may overshoot the quota by at most `authorityQuotaSlots − 1` (see
     /// `PreferencesStore.checkQuota`). 1 enforces the quota exactly and serialises the sends. A
-    /// transaction of a batch holds at most this many notifications of one authority.
+    /// transaction of a batch holds at most this many notifications of one authority; the default,
+    /// 64, is `informativeBatchLimit`, so a full batch of one authority's calls is one transaction.
     public var authorityQuotaSlots: Int
     /// Whether a message landing in a key's inbox queues a push wake-up for the key's push token
     /// (`PUSH_ENABLED`). Off, nothing is queued and keys see new messages when the app reads.
@@ -23,7 +24,7 @@ public struct PreferencesConfiguration: Sendable {
 
     /// Creates a configuration.
     public init(
-        authorityQuotaPerHour: Int = 10_000, authorityQuotaSlots: Int = 16, pushEnabled: Bool = false,
+        authorityQuotaPerHour: Int = 10_000, authorityQuotaSlots: Int = 64, pushEnabled: Bool = false,
         loginBatchLimit: Int = 64, loginBatchLanes: Int = 1, informativeBatchLimit: Int = 64,
         informativeBatchLanes: Int = 2
     ) {

@@ -90,7 +90,7 @@ public struct PreferencesSettings: Sendable {
         deliveryWorkers = try environment.integer("DELIVERY_WORKERS", default: 2, in: 1...64)
         configuration = PreferencesConfiguration(
             authorityQuotaPerHour: try environment.integer("AUTHORITY_QUOTA_PER_HOUR", default: 10_000, in: 1...10_000_000),
-            authorityQuotaSlots: try environment.integer("AUTHORITY_QUOTA_SLOTS", default: 16, in: 1...256),
+            authorityQuotaSlots: try environment.integer("AUTHORITY_QUOTA_SLOTS", default: 64, in: 1...256),
             pushEnabled: push != nil)
     }
 }
