@@ -19,6 +19,7 @@ struct DeliveryTests {
 
     @Test func anEmailWaitsWhileTheSMTPServerIsDownAndIsSentExactlyOnceWhenItReturns() async throws {
         try await PreferencesFixture.with { fixture in
+            let started = Date()
             let directory = PeerProcess.temporaryDirectory()
             let first = try await PeerProcess(script: "smtp_sink.py", directory: directory, arguments: ["0"])
             let port = try #require(first.port)
@@ -52,6 +53,17 @@ struct DeliveryTests {
             let mail = try #require(mails.first)
             #expect(mail.hasPrefix("X-Envelope-To: jana@xn--bcher-kva.de"))
             #expect(mail.contains("Subject: =?UTF-8?B?\(Data("Změna údajů".utf8).base64EncodedString())?="))
+            // The Date header (RFC 5322 section 3.3, in UTC) names a moment of this test, its weekday right.
+            let line = try #require(mail.split(whereSeparator: \.isNewline).first { $0.hasPrefix("Date: ") })
+            let header = #/Date: ([A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} [0-9:]{8}) \+0000/#
+            let date = try #require(line.wholeMatch(of: header))
+            let format = DateFormatter()
+            format.locale = Locale(identifier: "en_US_POSIX")
+            format.timeZone = TimeZone(identifier: "UTC")
+            format.dateFormat = "EEE, dd MMM yyyy HH:mm:ss"
+            let sentAt = try #require(format.date(from: String(date.1)))
+            #expect(sentAt >= started.addingTimeInterval(-1) && sentAt <= Date())
+            #expect(format.string(from: sentAt) == date.1)
             let status = try await fixture.preferences.getNotificationStatus(
                 .init(authorityId: "ossz", notificationId: sent.notificationId), options: RPCCallOptions())
             #expect(status.channels == [.init(channel: .email, state: .sent)])

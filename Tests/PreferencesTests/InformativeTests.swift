@@ -132,6 +132,29 @@ struct InformativeTests {
         }
     }
 
+    /// Texts as sent, and as stored: trimmed of white space and new lines, in Normalization Form C.
+    static let storedTexts: [(sent: String, stored: String)] = [
+        ("  Důchod\u{00A0}", "Důchod"),
+        ("\tVyřízeno.\n", "Vyřízeno."),
+        ("Zme\u{030C}na u\u{0301}daju\u{030A}", "Změna údajů"),
+        ("Ω\u{0301} a 漢字", "\u{038F} a 漢字"),
+        ("Beze změny", "Beze změny"),
+    ]
+
+    @Test(arguments: storedTexts)
+    func textsAreStoredTrimmedAndComposed(_ sent: String, _ stored: String) async throws {
+        try await PreferencesFixture.with { fixture in
+            let subject = PreferencesFixture.newSubject()
+            let key = try #require(try await fixture.pairKeys(1, for: subject).first)
+            try await fixture.setInformative(subject, email: false, sms: false, devices: true)
+            _ = try await fixture.send(PreferencesFixture.informative(subject, title: sent, body: sent))
+            let message = try #require(try await fixture.inbox(subject, key).first { $0.kind == .informative })
+            // Scalar by scalar: String's == would take a decomposed text for its composed form.
+            #expect(Array(message.title.unicodeScalars) == Array(stored.unicodeScalars))
+            #expect(Array(message.body.unicodeScalars) == Array(stored.unicodeScalars))
+        }
+    }
+
     @Test func anotherAuthoritySeesNoStatus() async throws {
         try await PreferencesFixture.with { fixture in
             let sent = try await fixture.send(PreferencesFixture.informative(PreferencesFixture.newSubject()))

@@ -47,11 +47,32 @@ struct MailMessage {
         return words.map { "=?UTF-8?B?\(Data($0.utf8).base64EncodedString())?=" }.joined(separator: "\r\n ")
     }
 
+    /// "Mon, 07 Dec 2026 16:05:09 +0000" (RFC 5322 section 3.3), in UTC. From calendar fields
+    /// rather than a `DateFormatter`: creating one per message (they are not safe to share) cost
+    /// more than the rest of rendering it.
     private static func rfc5322Date(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
-        return formatter.string(from: date)
+        let parts = utcCalendar.dateComponents([.weekday, .day, .month, .year, .hour, .minute, .second], from: date)
+        let weekday = weekdayNames[((parts.weekday ?? 1) - 1) % 7]
+        let month = monthNames[((parts.month ?? 1) - 1) % 12]
+        return "\(weekday), \(twoDigits(parts.day)) \(month) \(parts.year ?? 1970) "
+            + "\(twoDigits(parts.hour)):\(twoDigits(parts.minute)):\(twoDigits(parts.second)) +0000"
     }
+
+    private static func twoDigits(_ value: Int?) -> String {
+        let value = value ?? 0
+        return value < 10 ? "0\(value)" : "\(value)"
+    }
+
+    /// RFC 5322's day and month names, Sunday first (`Calendar`'s weekday 1).
+    private static let weekdayNames = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let monthNames = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ]
+
+    /// The Gregorian calendar in UTC (a value, safe to share).
+    private static let utcCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        return calendar
+    }()
 }
