@@ -363,8 +363,10 @@ class SystemBench:
         run = f"notice-{self.run_id}"
         scenario = informative_notifications(run, subject_prefix(self.run_id), citizens)
         progress(f"informative notifications through /authority/v1/notifications, {seconds} s…")
+        before = self.process_cpu()
         result = run_wrk(self.system.gateway_url + "/authority/v1/notifications", seconds, self.work, "notices",
                          CONNECTIONS, headers={"Authorization": caller.basic}, scenario=scenario)
+        after = self.process_cpu()
         counts = self.settled_counts({
             "notifications": "SELECT count(*) FROM preferences.notification WHERE idempotency_key LIKE :'prefix' || '%'",
             "deliveries": "SELECT count(*) FROM preferences.delivery d JOIN preferences.notification n "
@@ -384,6 +386,9 @@ class SystemBench:
             f"({result.acknowledged / result.seconds:,.0f}/s)" + (f" ({result.failures})" if result.failures else "")
             + f"; Preferences holds {format_count(counts['notifications'])} of them with "
             f"{format_count(counts['deliveries'])} deliveries enqueued.")
+        if result.acknowledged:
+            self.notes.append(f"CPU per acknowledged notification during the run (µs, /proc/PID/stat; the e-mails "
+                              f"and SMS sent meanwhile included): {cpu_per(before, after, result.acknowledged)}.")
 
     # MARK: run
 
