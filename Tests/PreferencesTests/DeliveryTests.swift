@@ -64,6 +64,11 @@ struct DeliveryTests {
             let sentAt = try #require(format.date(from: String(date.1)))
             #expect(sentAt >= started.addingTimeInterval(-1) && sentAt <= Date())
             #expect(format.string(from: sentAt) == date.1)
+            // The base64 body after the blank line: its lines end in CRLF, none in a bare LF.
+            let body = try #require(mail.components(separatedBy: "\r\n\r\n").dropFirst().first)
+            let decoded = try #require(Data(base64Encoded: body, options: .ignoreUnknownCharacters))
+            let text = String(decoding: decoded, as: UTF8.self)
+            #expect(text.contains("\r\n") && !text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
             let status = try await fixture.preferences.getNotificationStatus(
                 .init(authorityId: "ossz", notificationId: sent.notificationId), options: RPCCallOptions())
             #expect(status.channels == [.init(channel: .email, state: .sent)])

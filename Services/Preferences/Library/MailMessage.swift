@@ -24,9 +24,22 @@ struct MailMessage {
             "Content-Type: text/plain; charset=UTF-8",
             "Content-Transfer-Encoding: base64",
         ]
-        let normalized = body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
-        let encoded = Data(normalized.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        let encoded = Data(Self.crlfLines(body)).base64EncodedString(
+            options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
         return headers.joined(separator: "\r\n") + "\r\n\r\n" + encoded + "\r\n"
+    }
+
+    /// The UTF-8 of `text` with every line feed not after a carriage return made CRLF.
+    private static func crlfLines(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + text.utf8.count / 16)
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == 0x0A && previous != 0x0D { bytes.append(0x0D) }
+            bytes.append(byte)
+            previous = byte
+        }
+        return bytes
     }
 
     /// `=?UTF-8?B?…?=` words of at most 75 characters, split on character boundaries.

@@ -21,8 +21,14 @@ enum Validation {
         let allowed: Set<Unicode.Scalar> = multiline ? ["\n", "\r", "\t"] : []
         // Format characters other than the emoji joiner can hide or reorder text (bidi overrides).
         let hasControl = trimmed.unicodeScalars.contains { scalar in
-            let category = scalar.properties.generalCategory
-            let hidden = category == .control || (category == .format && scalar != "\u{200D}")
+            let hidden: Bool
+            if scalar.isASCII {
+                // ASCII has no format characters, and its controls need no look-up in Unicode's tables.
+                hidden = scalar.value < 0x20 || scalar.value == 0x7F
+            } else {
+                let category = scalar.properties.generalCategory
+                hidden = category == .control || (category == .format && scalar != "\u{200D}")
+            }
             return hidden && !allowed.contains(scalar)
         }
         guard !hasControl else {
