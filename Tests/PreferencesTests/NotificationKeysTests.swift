@@ -15,7 +15,8 @@ struct NotificationKeysTests {
                             \(Date()))
                     """)
             }
-            // Rows without keys, as informative notifications and notices are written.
+            // Rows with one key or none, as informative notifications and notices are written, and an
+            // authority's key used by another authority too.
             try await insert(authority: "ossz", key: "k-1", dedup: nil)
             try await insert(authority: nil, key: nil, dedup: "login:e-1")
             try await insert(authority: nil, key: nil, dedup: nil)
