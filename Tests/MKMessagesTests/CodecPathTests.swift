@@ -52,6 +52,24 @@ import Testing
         #expect(try Mk_Rpc_V1_Envelope(serializedBytes: bytes) == envelope)
     }
 
+    /// Messages whose packed-size bound falls on either side of the stack-packing limit (packed on
+    /// the stack and copied, or packed into the array itself) give exactly the bytes that packing
+    /// into a buffer of their measured size gives.
+    @Test func bothPackingPathsGiveTheMeasuredBytes() throws {
+        for length in 960...1060 {
+            let method = String(repeating: "m", count: length)
+            let envelope = Mk_Rpc_V1_Envelope(method: method, timeoutMicros: 30_000_000)
+            var measured = [UInt8](repeating: 0, count: try envelope.serializedSize())
+            let written = try measured.withUnsafeMutableBytes { buffer throws(ProtoError) in
+                try envelope.serialize(into: buffer)
+            }
+            #expect(written == measured.count)
+            let bytes = try envelope.serializedBytes()
+            #expect(bytes == measured, "\(length)")
+            #expect(try Mk_Rpc_V1_Envelope(serializedBytes: bytes) == envelope)
+        }
+    }
+
     static func devices(_ count: Int, nameLength: Int) -> Mk_Registry_V1_ListDevicesResponse {
         Mk_Registry_V1_ListDevicesResponse(
             devices: (0..<count).map { i in
