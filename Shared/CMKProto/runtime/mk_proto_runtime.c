@@ -214,27 +214,25 @@ MKProtoStringStatus mk_proto_utf8_check(const unsigned char *bytes, size_t lengt
     const unsigned char *p = bytes;
     const unsigned char *end = bytes + length;
     int all_ascii = 1;
-    while (p < end) {
-        if ((size_t)(end - p) >= 8) {
+    for (;;) {
+        /* Plain ASCII eight bytes at a time, then byte by byte, each in a loop of its own: the
+           strings are short, and a mispredicted branch costs more than a word. */
+        while ((size_t)(end - p) >= 8) {
             uint64_t flagged = mk_proto_word_flags(p);
-            if (flagged == 0) {
-                p += 8;
-                continue;
-            }
+            if (flagged != 0) {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-            /* Jump straight to the first byte that is NUL or not ASCII (exact: borrows only run up). */
-            p += (size_t)__builtin_ctzll(flagged) / 8;
+                /* Straight to the first byte that is NUL or not ASCII (exact: borrows only run up). */
+                p += (size_t)__builtin_ctzll(flagged) / 8;
 #endif
-        } else if (length >= 8 && mk_proto_word_flags(end - 8) == 0) {
-            /* The last eight bytes, overlapping checked ones, are plain ASCII: so is the tail. */
-            break;
+                break;
+            }
+            p += 8;
         }
+        /* Stops at the end or at the first byte that is NUL or not ASCII. */
+        while (p < end && (unsigned char)(*p - 1) < 0x7F) p++;
+        if (p == end) break;
         unsigned char lead = *p;
-        if (lead < 0x80) {
-            if (lead == 0) return MK_PROTO_STRING_INTERIOR_NUL;
-            p++;
-            continue;
-        }
+        if (lead == 0) return MK_PROTO_STRING_INTERIOR_NUL;
         all_ascii = 0;
         /* Well-formed sequences, Unicode table 3-7: the second byte's range depends on the lead. */
         size_t size;
