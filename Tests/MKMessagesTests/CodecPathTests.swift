@@ -1,5 +1,5 @@
 import CMKProto
-import MKMessages
+@testable import MKMessages
 import Testing
 
 /// The encoder's one-pass string copy, the thread's spare arena chunk and the array decoder: the
@@ -56,9 +56,11 @@ import Testing
     /// the stack and copied, or packed into the array itself) give exactly the bytes that packing
     /// into a buffer of their measured size gives.
     @Test func bothPackingPathsGiveTheMeasuredBytes() throws {
-        for length in 960...1060 {
+        var packedOnTheStack: Set<Bool> = []
+        for length in 860...980 {
             let method = String(repeating: "m", count: length)
             let envelope = Mk_Rpc_V1_Envelope(method: method, timeoutMicros: 30_000_000)
+            packedOnTheStack.insert(Mk_Rpc_V1_Envelope.packedSizeBound(envelope) <= ProtoCodec.stackPackingLimit)
             var measured = [UInt8](repeating: 0, count: try envelope.serializedSize())
             let written = try measured.withUnsafeMutableBytes { buffer throws(ProtoError) in
                 try envelope.serialize(into: buffer)
@@ -68,6 +70,7 @@ import Testing
             #expect(bytes == measured, "\(length)")
             #expect(try Mk_Rpc_V1_Envelope(serializedBytes: bytes) == envelope)
         }
+        #expect(packedOnTheStack == [true, false])
     }
 
     static func devices(_ count: Int, nameLength: Int) -> Mk_Registry_V1_ListDevicesResponse {

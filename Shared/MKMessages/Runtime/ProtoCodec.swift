@@ -58,8 +58,9 @@ enum ProtoCodec {
     /// repeated scalar field takes one tag and length and at most 10 bytes per element.
     static let fieldBound = 15
 
-    /// Bounds up to which ``packedBytes(_:bound:build:size:pack:)`` packs on the stack and copies
-    /// the bytes into an array of their exact size; the stack is promised up to 1024 bytes.
+    /// The largest bound ``packedBytes(_:bound:build:size:pack:)`` packs on the stack before copying
+    /// the bytes into an array of their exact size: `withUnsafeTemporaryAllocation` promises the stack
+    /// only up to 1024 bytes.
     static let stackPackingLimit = 1024
 
     /// The packed bytes of `message`, building the C tree once and packing it into `bound` bytes
