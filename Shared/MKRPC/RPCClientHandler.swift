@@ -8,7 +8,8 @@ import NIOCore
 ///
 /// The last handler of the pipeline. Callers reach it through ``RPCClientConnection``, which hands
 /// it their ``Command``s in batches (``run(_:)``): the requests of one batch leave with one flush.
-/// One timer per connection watches the earliest deadline of the calls waiting. Loop-confined.
+/// One timer per connection watches the earliest deadline of the calls waiting
+/// (``RPCDeadlineTimer``). Loop-confined.
 final class RPCClientHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -46,8 +47,8 @@ final class RPCClientHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var pending: [UInt64: PendingCall] = [:]
     private var isOpen = true
-    /// The timer for the earliest deadline of the calls waiting, and that deadline.
-    private var timer: (deadline: NIODeadline, scheduled: Scheduled<Void>)?
+    /// Fires at the earliest deadline of the calls waiting.
+    private var timer = RPCDeadlineTimer()
 
     init(maximumFrameSize: Int, activity: RPCConnectionActivity, logger: Logger) {
         self.maximumFrameSize = maximumFrameSize
@@ -149,10 +150,6 @@ final class RPCClientHandler: ChannelInboundHandler {
     private func complete(_ callID: UInt64, with result: Result<[UInt8], RPCAttemptError>) -> Bool {
         guard let call = self.pending.removeValue(forKey: callID) else { return false }
         self.activity.callFinished()
-        if self.pending.isEmpty, let timer = self.timer {
-            timer.scheduled.cancel()
-            self.timer = nil
-        }
         switch result {
         case .success(let payload): call.response.succeed(payload)
         case .failure(let error): call.response.fail(error)
@@ -162,16 +159,11 @@ final class RPCClientHandler: ChannelInboundHandler {
 
     /// Makes sure the timer fires no later than `deadline`.
     private func watch(_ deadline: NIODeadline) {
-        if let timer = self.timer {
-            guard deadline < timer.deadline else { return }
-            timer.scheduled.cancel()
-        }
         guard let context = self.context else { return }
-        let scheduled = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
-            self.timer = nil
+        self.timer.watch(deadline, on: context.eventLoop) {
+            self.timer.firing()
             self.expireDueCalls()
         }
-        self.timer = (deadline, scheduled)
     }
 
     /// Fails every call whose deadline has passed (DEADLINE_EXCEEDED, and CANCEL to the server),
@@ -208,10 +200,7 @@ final class RPCClientHandler: ChannelInboundHandler {
     }
 
     private func failAll(_ error: RPCError) {
-        if let timer = self.timer {
-            timer.scheduled.cancel()
-            self.timer = nil
-        }
+        self.timer.cancel()
         let calls = self.pending
         self.pending = [:]
         for (_, call) in calls {

@@ -9,10 +9,11 @@ import NIOCore
 /// task; its response is queued in an ``RPCServerOutbox`` and written on the loop together with
 /// whatever else finished meanwhile, with one flush.
 ///
-/// Each call races its deadline (a timer on the loop answers DEADLINE_EXCEEDED and cancels the
-/// handler), a CANCEL frame (nothing is answered; the handler is cancelled) and the connection
-/// closing (every handler is cancelled). A call counts as running — for the concurrency limit, the
-/// idle timeout and draining — until its handler has returned.
+/// Each call races its deadline (the connection's timer, at the earliest deadline of its calls,
+/// answers DEADLINE_EXCEEDED and cancels the handler), a CANCEL frame (nothing is answered; the
+/// handler is cancelled) and the connection closing (every handler is cancelled). A call counts as
+/// running — for the concurrency limit, the idle timeout and draining — until its handler has
+/// returned.
 ///
 /// No frame is served before ``activate(peerIdentity:)``: the server activates a connection once it
 /// admitted it and the transport authenticated the peer; frames arriving earlier wait.
@@ -37,9 +38,9 @@ final class RPCServerHandler: ChannelInboundHandler {
 
     private struct Call {
         /// The handler's task.
-        var task: Task<Void, Never>?
-        /// The deadline timer, when the call has a deadline.
-        var timeout: Scheduled<Void>?
+        let task: Task<Void, Never>
+        /// When the caller stops waiting; `nil` when it set no deadline or the call is settled.
+        var deadline: NIODeadline?
         /// True once the caller was answered (deadline) or gave up (CANCEL) before the handler
         /// returned; the handler's own outcome is then dropped.
         var settled = false
@@ -62,6 +63,8 @@ final class RPCServerHandler: ChannelInboundHandler {
     private var peerIdentity: String?
     private var admission = Admission.waiting([])
     private var calls: [UInt64: Call] = [:]
+    /// Fires at the earliest deadline of the calls not yet settled.
+    private var timer = RPCDeadlineTimer()
     private var draining = false
     private var isOpen = true
     private var needsFlush = false
@@ -226,15 +229,14 @@ final class RPCServerHandler: ChannelInboundHandler {
         }
 
         let callID = request.callID
-        self.calls[callID] = Call(method: request.method, receivedAt: receivedAt, context: context)
         self.activity.callStarted()
-
         let payload = ByteBuffer(bytes: request.payload)
         let maximumFrameSize = server.configuration.maximumFrameSize
         let eventLoop = self.context!.eventLoop
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         let outbox = self.outbox
-        self.calls[callID]?.task = Task(executorPreference: self.executor) {
+        // The task's first job waits for this loop, so the call is registered before it runs.
+        let task = Task(executorPreference: self.executor) {
             let outcome = await RPCCallExecution.runHandler(handler, payload: payload, context: context)
             let (frame, code) = RPCResponseFrame.make(
                 outcome, callID: callID, maximumFrameSize: maximumFrameSize, logger: context.logger)
@@ -242,12 +244,11 @@ final class RPCServerHandler: ChannelInboundHandler {
                 eventLoop.execute { loopBound.value.drainOutbox() }
             }
         }
-        if let deadline = context.deadline {
-            self.calls[callID]?.timeout = eventLoop.assumeIsolated().scheduleTask(
-                deadline: RPCCallSetup.nioDeadline(for: deadline)
-            ) {
-                self.expire(callID)
-            }
+        let deadline = context.deadline.map { RPCCallSetup.nioDeadline(for: $0, now: receivedAt) }
+        self.calls[callID] = Call(
+            task: task, deadline: deadline, method: request.method, receivedAt: receivedAt, context: context)
+        if let deadline {
+            self.watch(deadline)
         }
     }
 
@@ -265,7 +266,6 @@ final class RPCServerHandler: ChannelInboundHandler {
     /// A handler returned: answers its caller unless the call was settled meanwhile, and frees it.
     private func finish(_ completion: RPCServerOutbox.Completion) {
         guard let call = self.calls.removeValue(forKey: completion.callID) else { return }
-        call.timeout?.cancel()
         if !call.settled {
             self.answer(
                 frame: completion.frame, code: completion.code, method: call.method, receivedAt: call.receivedAt,
@@ -286,19 +286,50 @@ final class RPCServerHandler: ChannelInboundHandler {
         self.flushIfNeeded()
     }
 
+    /// Makes sure the timer fires no later than `deadline`.
+    private func watch(_ deadline: NIODeadline) {
+        guard let context = self.context else { return }
+        self.timer.watch(deadline, on: context.eventLoop) {
+            self.timer.firing()
+            self.expireDueCalls()
+        }
+    }
+
+    /// Answers DEADLINE_EXCEEDED to every call whose deadline passed before its handler returned
+    /// and cancels those handlers, then watches the earliest deadline left.
+    private func expireDueCalls() {
+        let now = NIODeadline.now()
+        var due: [UInt64] = []
+        var earliest: NIODeadline?
+        for (callID, call) in self.calls {
+            guard let deadline = call.deadline else { continue }
+            if deadline <= now {
+                due.append(callID)
+            } else {
+                earliest = min(earliest ?? deadline, deadline)
+            }
+        }
+        for callID in due {
+            self.expire(callID)
+        }
+        self.flushIfNeeded()
+        if let earliest {
+            self.watch(earliest)
+        }
+    }
+
     /// The deadline passed before the handler returned: DEADLINE_EXCEEDED now, the handler cancelled.
     private func expire(_ callID: UInt64) {
         guard var call = self.calls[callID], !call.settled else { return }
         call.settled = true
-        call.timeout = nil
+        call.deadline = nil
         self.calls[callID] = call
         let error = RPCError(.deadlineExceeded, "The deadline passed before the call completed")
         let (frame, code) = RPCResponseFrame.make(
             .failure(error), callID: callID, maximumFrameSize: self.server.configuration.maximumFrameSize,
             logger: self.logger)
         self.answer(frame: frame, code: code, method: call.method, receivedAt: call.receivedAt, context: call.context)
-        self.flushIfNeeded()
-        call.task?.cancel()
+        call.task.cancel()
     }
 
     /// The client sent CANCEL: nothing is answered, the handler is cancelled. A CANCEL for a call
@@ -306,15 +337,14 @@ final class RPCServerHandler: ChannelInboundHandler {
     private func cancel(_ callID: UInt64) {
         guard var call = self.calls[callID], !call.settled else { return }
         call.settled = true
-        call.timeout?.cancel()
-        call.timeout = nil
+        call.deadline = nil
         self.calls[callID] = call
         self.server.metrics.recordCall(
             method: call.method, code: .cancelled, duration: call.receivedAt.duration(to: .now))
         if self.logger.logLevel <= .debug {
             call.context.logger.debug("The client cancelled the call")
         }
-        call.task?.cancel()
+        call.task.cancel()
     }
 
     /// Records a call's outcome and writes its frame (flushed later, once per batch).
@@ -385,10 +415,9 @@ final class RPCServerHandler: ChannelInboundHandler {
         if case .waiting = self.admission {
             self.admission = .broken
         }
-        for (callID, call) in self.calls {
-            call.timeout?.cancel()
-            self.calls[callID]?.timeout = nil
-            call.task?.cancel()
+        self.timer.cancel()
+        for call in self.calls.values {
+            call.task.cancel()
         }
         self.finishIfClosed()
     }
