@@ -41,8 +41,9 @@ final class RPCServerMetrics: Sendable {
 
     /// Records a finished call of `method` (a registered name, or anything else for `<unknown>`).
     func recordCall(method: String, code: RPCStatusCode, duration: Duration) {
-        let key = self.methods[method] == nil ? Self.unknownMethod : method
-        guard let metrics = self.methods[key] else { return }
+        let registered = self.methods[method]
+        let key = registered == nil ? Self.unknownMethod : method
+        guard let metrics = registered ?? self.methods[key] else { return }
         metrics.calls.increment()
         let (seconds, attoseconds) = duration.components
         metrics.latency.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
