@@ -48,8 +48,13 @@ enum RPCCallSetup {
 
     /// True for a W3C trace id: 32 lowercase hex characters, not all zero.
     static func isValidTraceID(_ traceID: String) -> Bool {
-        let utf8 = traceID.utf8
-        guard utf8.count == 32 else { return false }
+        guard traceID.utf8.count == 32 else { return false }
+        // Native strings are contiguous: a buffer walk instead of the UTF-8 view's index steps.
+        if let valid = traceID.utf8.withContiguousStorageIfAvailable(Self.isNonZeroLowercaseHex) { return valid }
+        return Self.isNonZeroLowercaseHex(Array(traceID.utf8))
+    }
+
+    private static func isNonZeroLowercaseHex(_ utf8: some Collection<UInt8>) -> Bool {
         var allZero = true
         for byte in utf8 {
             switch byte {

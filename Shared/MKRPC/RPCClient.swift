@@ -88,11 +88,13 @@ public final class RPCClient: RPCCaller, Service {
         if let refusal = self.refusal {
             throw refusal
         }
-        let deadline = RPCCallSetup.deadline(options: options, defaultTimeout: self.configuration.defaultTimeout)
+        let now = ContinuousClock.now
+        let deadline = RPCCallSetup.deadline(
+            options: options, defaultTimeout: self.configuration.defaultTimeout, now: now)
         guard !Task.isCancelled else {
             throw RPCError(.cancelled, "The call was cancelled")
         }
-        guard ContinuousClock.now < deadline else {
+        guard now < deadline else {
             throw RPCError(.deadlineExceeded, "The deadline passed before the call was sent")
         }
         let metadata = RPCCallSetup.metadata(options.metadata, defaultCaller: self.configuration.callerName)
@@ -177,23 +179,22 @@ public final class RPCClient: RPCCaller, Service {
             throw RPCAttemptError(error, requestMayHaveBeenSent: false)
         }
         let connection = try await self.pool.connection(until: deadline)
-
-        let response = connection.channel.eventLoop.makePromise(of: [UInt8].self)
-        connection.send(
-            .call(
-                RPCClientHandler.Call(
-                    callID: callID,
-                    frame: frame,
-                    deadline: RPCCallSetup.nioDeadline(for: deadline),
-                    response: response
-                )
-            )
-        )
+        let nioDeadline = RPCCallSetup.nioDeadline(for: deadline)
         do {
             return try await withTaskCancellationHandler {
-                try await response.futureResult.get()
+                try await withUnsafeThrowingContinuation { response in
+                    connection.send(
+                        .call(
+                            RPCClientHandler.Call(
+                                callID: callID, frame: frame, deadline: nioDeadline, response: response)))
+                    // Commands reach the handler in the order they were sent, and a CANCEL sent
+                    // before its call is ignored: a cancellation that came before the call was
+                    // queued sends another, behind it.
+                    if Task.isCancelled {
+                        connection.send(.cancel(callID: callID))
+                    }
+                }
             } onCancel: {
-                // Reaches the handler after the call itself: both travel the connection's queue in order.
                 connection.send(.cancel(callID: callID))
             }
         } catch let error as RPCAttemptError {

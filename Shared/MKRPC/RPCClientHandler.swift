@@ -24,6 +24,11 @@ final class RPCClientHandler: ChannelInboundHandler {
         case cancel(callID: UInt64)
     }
 
+    /// The caller waiting for a call's answer, resumed exactly once by the handler: with the packed
+    /// response, or with ``RPCAttemptError``. A continuation rather than a promise: no future, no
+    /// callback list and no hop through them per call.
+    typealias ResponseWaiter = UnsafeContinuation<[UInt8], any Error>
+
     /// A call to start.
     struct Call: Sendable {
         /// The call's id, unique on the connection.
@@ -32,12 +37,12 @@ final class RPCClientHandler: ChannelInboundHandler {
         var frame: ByteBuffer
         /// When the caller stops waiting.
         var deadline: NIODeadline
-        /// Completed with the packed response, or failed with ``RPCAttemptError``.
-        var response: EventLoopPromise<[UInt8]>
+        /// Resumed with the packed response, or with ``RPCAttemptError``.
+        var response: ResponseWaiter
     }
 
     private struct PendingCall {
-        var response: EventLoopPromise<[UInt8]>
+        var response: ResponseWaiter
         var deadline: NIODeadline
     }
 
@@ -121,8 +126,8 @@ final class RPCClientHandler: ChannelInboundHandler {
     /// Registers and writes (without flushing) a call; returns whether it wrote.
     private func start(_ call: Call) -> Bool {
         guard self.isOpen, let context = self.context, self.pending[call.callID] == nil else {
-            call.response.fail(
-                RPCAttemptError(
+            call.response.resume(
+                throwing: RPCAttemptError(
                     RPCError(.unavailable, "The connection closed before the request was sent"),
                     requestMayHaveBeenSent: false
                 )
@@ -151,8 +156,8 @@ final class RPCClientHandler: ChannelInboundHandler {
         guard let call = self.pending.removeValue(forKey: callID) else { return false }
         self.activity.callFinished()
         switch result {
-        case .success(let payload): call.response.succeed(payload)
-        case .failure(let error): call.response.fail(error)
+        case .success(let payload): call.response.resume(returning: payload)
+        case .failure(let error): call.response.resume(throwing: error)
         }
         return true
     }
@@ -205,7 +210,7 @@ final class RPCClientHandler: ChannelInboundHandler {
         self.pending = [:]
         for (_, call) in calls {
             self.activity.callFinished()
-            call.response.fail(RPCAttemptError(error, requestMayHaveBeenSent: true))
+            call.response.resume(throwing: RPCAttemptError(error, requestMayHaveBeenSent: true))
         }
     }
 }
