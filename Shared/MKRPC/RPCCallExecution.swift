@@ -1,6 +1,5 @@
 import Logging
 import MKMessages
-import NIOCore
 
 /// Runs one handler the same way for the network server and the in-process caller: the deadline
 /// and trace id bound in ``RPCTaskContext``, and every error mapped to a wire status. The server
@@ -20,7 +19,7 @@ enum RPCCallExecution {
     /// Runs `handler` raced against the context's deadline: when the deadline passes the outcome is
     /// DEADLINE_EXCEEDED and the handler is cancelled. Returns only after the handler has returned,
     /// so whoever counts calls in flight counts work that is really still running.
-    static func run(handler: RPCMethodHandler, payload: ByteBuffer, context: RPCContext) async -> Outcome {
+    static func run(handler: RPCMethodHandler, payload: [UInt8], context: RPCContext) async -> Outcome {
         guard let deadline = context.deadline else {
             return await Self.runHandler(handler, payload: payload, context: context)
         }
@@ -52,7 +51,7 @@ enum RPCCallExecution {
     /// Runs `handler` in the current task with ``RPCTaskContext`` bound, every error mapped to a wire
     /// status; never ``Outcome/abandoned``. Races nothing: the caller decides deadlines and
     /// cancellation.
-    static func runHandler(_ handler: RPCMethodHandler, payload: ByteBuffer, context: RPCContext) async -> Outcome {
+    static func runHandler(_ handler: RPCMethodHandler, payload: [UInt8], context: RPCContext) async -> Outcome {
         await RPCTaskContext.$deadline.withValue(context.deadline) {
             await RPCTaskContext.$traceID.withValue(context.metadata.traceID) {
                 do {

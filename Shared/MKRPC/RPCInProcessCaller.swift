@@ -1,6 +1,5 @@
 public import Logging
 public import MKMessages
-import NIOCore
 
 /// Calls ``RPCService``s in the same process, without a network: the request and response are
 /// still encoded and decoded, the deadline, task-locals, cancellation and error mapping are the
@@ -46,9 +45,9 @@ public struct RPCInProcessCaller: RPCCaller {
         guard let handler = self.methods.handler(for: method.fullName) else {
             throw RPCError(.unimplemented, "Unknown method \(method.fullName)")
         }
-        let payload: ByteBuffer
+        let payload: [UInt8]
         do {
-            payload = ByteBuffer(bytes: try request.serializedBytes())
+            payload = try request.serializedBytes()
         } catch {
             throw RPCError(.invalidArgument, "The request cannot be encoded: \(error)")
         }

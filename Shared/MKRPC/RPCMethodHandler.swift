@@ -1,5 +1,4 @@
 public import MKMessages
-public import NIOCore
 
 /// One method a server answers: its descriptor and a function from the packed request to the
 /// response message (which the server packs straight into the outgoing frame). Generated service
@@ -9,12 +8,12 @@ public struct RPCMethodHandler: Sendable {
     public let descriptor: RPCMethodDescriptor
     /// Decodes the request and runs the handler. Throws ``RPCError`` (or any error, which the
     /// server turns into INTERNAL).
-    public let handle: @Sendable (ByteBuffer, RPCContext) async throws -> any ProtoMessage
+    public let handle: @Sendable ([UInt8], RPCContext) async throws -> any ProtoMessage
 
     /// Wraps an untyped handler.
     public init(
         descriptor: RPCMethodDescriptor,
-        handle: @escaping @Sendable (ByteBuffer, RPCContext) async throws -> any ProtoMessage
+        handle: @escaping @Sendable ([UInt8], RPCContext) async throws -> any ProtoMessage
     ) {
         self.descriptor = descriptor
         self.handle = handle
@@ -31,9 +30,7 @@ public struct RPCMethodHandler: Sendable {
         self.handle = { bytes, context in
             let request: Request
             do {
-                request = try bytes.withUnsafeReadableBytes { raw throws(ProtoError) in
-                    try Request(serializedBytes: raw)
-                }
+                request = try Request(serializedBytes: bytes)
             } catch {
                 throw RPCError(.invalidArgument, "The request is not a valid \(Request.protoMessageName): \(error)")
             }

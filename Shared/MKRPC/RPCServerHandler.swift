@@ -230,7 +230,7 @@ final class RPCServerHandler: ChannelInboundHandler {
 
         let callID = request.callID
         self.activity.callStarted()
-        let payload = ByteBuffer(bytes: request.payload)
+        let payload = request.payload
         let maximumFrameSize = server.configuration.maximumFrameSize
         let eventLoop = self.context!.eventLoop
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
