@@ -7,7 +7,8 @@ import Testing
 struct ServerDeadlineTests {
     /// A request for `Block` (which waits until cancelled) with `tag` as its trace id.
     static func block(callID: UInt64, tag: String, timeoutMicros: UInt64) throws -> RPCFrame {
-        guard case .request(var request) = try requestFrame(callID: callID, method: EchoMethods.block, tag: tag) else {
+        let frame = try requestFrame(callID: callID, method: EchoMethods.block, tag: tag)
+        guard case .request(var request) = frame else {
             throw RPCError(.internal, "requestFrame made no request")
         }
         request.timeoutMicros = timeoutMicros
