@@ -52,8 +52,8 @@ final class RPCClientHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var pending: [UInt64: PendingCall] = [:]
     private var isOpen = true
-    /// Fires at the earliest deadline of the calls waiting.
-    private var timer = RPCDeadlineTimer()
+    /// Fires at the earliest deadline of the calls waiting; made once the loop is known.
+    private var timer: RPCDeadlineTimer?
 
     init(maximumFrameSize: Int, activity: RPCConnectionActivity, logger: Logger) {
         self.maximumFrameSize = maximumFrameSize
@@ -79,6 +79,7 @@ final class RPCClientHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        self.timer = RPCDeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.expireDueCalls() }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -137,7 +138,7 @@ final class RPCClientHandler: ChannelInboundHandler {
         let callID = call.callID
         self.pending[callID] = PendingCall(response: call.response, deadline: call.deadline)
         self.activity.callStarted()
-        self.watch(call.deadline)
+        self.timer?.watch(call.deadline)
         // A write that fails closes the channel, which fails the call UNAVAILABLE (sent, maybe).
         context.write(Self.wrapOutboundOut(call.frame), promise: nil)
         return true
@@ -162,15 +163,6 @@ final class RPCClientHandler: ChannelInboundHandler {
         return true
     }
 
-    /// Makes sure the timer fires no later than `deadline`.
-    private func watch(_ deadline: NIODeadline) {
-        guard let context = self.context else { return }
-        self.timer.watch(deadline, on: context.eventLoop) {
-            self.timer.firing()
-            self.expireDueCalls()
-        }
-    }
-
     /// Fails every call whose deadline has passed (DEADLINE_EXCEEDED, and CANCEL to the server),
     /// then watches the earliest deadline left.
     private func expireDueCalls() {
@@ -187,7 +179,7 @@ final class RPCClientHandler: ChannelInboundHandler {
             self.context?.flush()
         }
         if let earliest = self.pending.values.map(\.deadline).min() {
-            self.watch(earliest)
+            self.timer?.watch(earliest)
         }
     }
 
@@ -205,7 +197,7 @@ final class RPCClientHandler: ChannelInboundHandler {
     }
 
     private func failAll(_ error: RPCError) {
-        self.timer.cancel()
+        self.timer?.cancel()
         let calls = self.pending
         self.pending = [:]
         for (_, call) in calls {

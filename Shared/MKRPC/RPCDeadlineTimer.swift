@@ -2,34 +2,43 @@ import NIOCore
 
 /// One timer for the earliest of many calls' deadlines on a connection, instead of a timer per
 /// call: scheduling and cancelling a timer on the event loop for every call cost more than the
-/// rest of a short call's deadline handling. Owned by a loop-confined handler.
+/// rest of a short call's deadline handling. Loop-confined, owned by a connection's handler.
 ///
 /// The timer only ever moves forward, and stays armed when the calls it watches finish: it still
 /// fires at the deadline it waits for, and the handler then looks for the calls actually due and
 /// watches the earliest deadline left. So a connection busy with calls of similar timeouts
 /// schedules about one timer per timeout, not one per call. The handler cancels it when the
 /// connection closes.
-struct RPCDeadlineTimer {
+final class RPCDeadlineTimer {
+    private let eventLoop: any EventLoop
+    private let fire: () -> Void
     private var armed: (deadline: NIODeadline, scheduled: Scheduled<Void>)?
 
-    /// Makes sure `fire` runs on `eventLoop` (the caller's) no later than `deadline`. Once it
-    /// runs, the timer is disarmed: ``firing()`` must be its first step.
-    mutating func watch(_ deadline: NIODeadline, on eventLoop: any EventLoop, fire: @escaping () -> Void) {
+    /// A timer that runs `fire` on `eventLoop` (the handler's) at the deadlines it is asked to watch.
+    init(eventLoop: any EventLoop, fire: @escaping () -> Void) {
+        self.eventLoop = eventLoop
+        self.fire = fire
+    }
+
+    /// Makes sure the timer fires no later than `deadline`.
+    func watch(_ deadline: NIODeadline) {
         if let armed {
             guard deadline < armed.deadline else { return }
             armed.scheduled.cancel()
         }
-        self.armed = (deadline, eventLoop.assumeIsolated().scheduleTask(deadline: deadline, fire))
-    }
-
-    /// The timer fired: nothing is scheduled any more.
-    mutating func firing() {
-        self.armed = nil
+        let scheduled = self.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) {
+            self.armed = nil
+            self.fire()
+        }
+        self.armed = (deadline, scheduled)
     }
 
     /// Stops the timer: the connection is gone.
-    mutating func cancel() {
+    func cancel() {
         self.armed?.scheduled.cancel()
         self.armed = nil
     }
 }
+
+@available(*, unavailable)
+extension RPCDeadlineTimer: Sendable {}

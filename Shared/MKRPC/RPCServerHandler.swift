@@ -63,8 +63,8 @@ final class RPCServerHandler: ChannelInboundHandler {
     private var peerIdentity: String?
     private var admission = Admission.waiting([])
     private var calls: [UInt64: Call] = [:]
-    /// Fires at the earliest deadline of the calls not yet settled.
-    private var timer = RPCDeadlineTimer()
+    /// Fires at the earliest deadline of the calls not yet settled; made once the loop is known.
+    private var timer: RPCDeadlineTimer?
     private var draining = false
     private var isOpen = true
     private var needsFlush = false
@@ -84,6 +84,7 @@ final class RPCServerHandler: ChannelInboundHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         self.executor = RPCEventLoopExecutor(eventLoop: context.eventLoop)
+        self.timer = RPCDeadlineTimer(eventLoop: context.eventLoop) { [weak self] in self?.expireDueCalls() }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -248,7 +249,7 @@ final class RPCServerHandler: ChannelInboundHandler {
         self.calls[callID] = Call(
             task: task, deadline: deadline, method: request.method, receivedAt: receivedAt, context: context)
         if let deadline {
-            self.watch(deadline)
+            self.timer?.watch(deadline)
         }
     }
 
@@ -286,15 +287,6 @@ final class RPCServerHandler: ChannelInboundHandler {
         self.flushIfNeeded()
     }
 
-    /// Makes sure the timer fires no later than `deadline`.
-    private func watch(_ deadline: NIODeadline) {
-        guard let context = self.context else { return }
-        self.timer.watch(deadline, on: context.eventLoop) {
-            self.timer.firing()
-            self.expireDueCalls()
-        }
-    }
-
     /// Answers DEADLINE_EXCEEDED to every call whose deadline passed before its handler returned
     /// and cancels those handlers, then watches the earliest deadline left.
     private func expireDueCalls() {
@@ -314,7 +306,7 @@ final class RPCServerHandler: ChannelInboundHandler {
         }
         self.flushIfNeeded()
         if let earliest {
-            self.watch(earliest)
+            self.timer?.watch(earliest)
         }
     }
 
@@ -415,7 +407,7 @@ final class RPCServerHandler: ChannelInboundHandler {
         if case .waiting = self.admission {
             self.admission = .broken
         }
-        self.timer.cancel()
+        self.timer?.cancel()
         for call in self.calls.values {
             call.task.cancel()
         }
