@@ -42,8 +42,8 @@ final class RPCServerMetrics: Sendable {
     /// Records a finished call of `method` (a registered name, or anything else for `<unknown>`).
     func recordCall(method: String, code: RPCStatusCode, duration: Duration) {
         let registered = self.methods[method]
+        guard let metrics = registered ?? self.methods[Self.unknownMethod] else { return }
         let key = registered == nil ? Self.unknownMethod : method
-        guard let metrics = registered ?? self.methods[key] else { return }
         metrics.calls.increment()
         let (seconds, attoseconds) = duration.components
         metrics.latency.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
