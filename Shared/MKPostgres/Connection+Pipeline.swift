@@ -21,43 +21,65 @@ extension Connection {
     /// first answer is read, so they share a round trip. `sync` says whether each statement is its
     /// own transaction (``PipelineSync/afterEach``) or all share one (``PipelineSync/once``).
     ///
-    /// Returns one result per statement, in order. A statement this connection has not prepared yet
-    /// is prepared first, in a round trip of its own. When the connection breaks, every statement
-    /// without an answer yet fails with `connectionClosed`. With ``PipelineSync/once`` nothing is
-    /// sent when one statement is refused before sending, and a statement after a failed one fails
-    /// with `notRun`.
+    /// Returns one result per statement, in order; ``executePipeline(_:sync:answer:)`` says which.
     func executePipeline(
         _ queries: [PostgresQuery], sync: PipelineSync = .afterEach
     ) -> [Result<PostgresRows, PostgresError>] {
-        guard let handle else { return queries.map { _ in .failure(Self.closedError) } }
-        defer { refreshStatus() }
         var results = [Result<PostgresRows, PostgresError>?](repeating: nil, count: queries.count)
+        executePipeline(queries, sync: sync) { index, answer in results[index] = answer }
+        return results.map { $0! }
+    }
+
+    /// Runs statements in one pipeline, as ``executePipeline(_:sync:)`` does, and hands each
+    /// statement's result to `answer` with its index as soon as it is final: with
+    /// ``PipelineSync/afterEach`` once it is read, while the server still runs the statements after
+    /// it; with ``PipelineSync/once`` after the last one. `answer` runs once per statement, on
+    /// this thread.
+    ///
+    /// A statement this connection has not prepared yet is prepared first, in a round trip of its
+    /// own. When the connection breaks, every statement without an answer yet fails with
+    /// `connectionClosed`. With ``PipelineSync/once`` nothing is sent when one statement is refused
+    /// before sending, and a statement after a failed one fails with `notRun`.
+    func executePipeline(
+        _ queries: [PostgresQuery], sync: PipelineSync,
+        answer: (Int, Result<PostgresRows, PostgresError>) -> Void
+    ) {
+        guard let handle else {
+            for index in queries.indices { answer(index, .failure(Self.closedError)) }
+            return
+        }
+        defer { refreshStatus() }
         var ready: [(index: Int, statement: PreparedStatement)] = []
+        var refused: [(index: Int, error: PostgresError)] = []
         for (index, query) in queries.enumerated() {
             do throws(PostgresError) {
                 ready.append((index, try prepared(query, handle: handle)))
             } catch {
-                results[index] = .failure(error)
+                refused.append((index, error))
             }
         }
-        if sync == .once, ready.count < queries.count {
-            return results.map { $0 ?? .failure(Self.notRunError) }
+        for entry in refused { answer(entry.index, .failure(entry.error)) }
+        if sync == .once, !refused.isEmpty {
+            for entry in ready { answer(entry.index, .failure(Self.notRunError)) }
+            return
         }
-        if !ready.isEmpty {
-            let answers = pipeline(ready.map(\.statement), sync: sync, handle: handle)
-            for (entry, answer) in zip(ready, answers) {
-                results[entry.index] = answer
-            }
+        guard !ready.isEmpty else { return }
+        pipeline(ready.map(\.statement), sync: sync, handle: handle) { position, result in
+            answer(ready[position].index, result)
         }
-        return results.map { $0! }
     }
 
-    /// Sends `statements` in pipeline mode and reads their answers.
+    /// Sends `statements` in pipeline mode and hands `answer` each one's final result by position.
     private func pipeline(
-        _ statements: [PreparedStatement], sync: PipelineSync, handle: OpaquePointer
-    ) -> [Result<PostgresRows, PostgresError>] {
+        _ statements: [PreparedStatement], sync: PipelineSync, handle: OpaquePointer,
+        answer: (Int, Result<PostgresRows, PostgresError>) -> Void
+    ) {
+        func failAll(_ error: PostgresError) {
+            for position in statements.indices { answer(position, .failure(error)) }
+        }
         guard PQenterPipelineMode(handle) == 1 else {
-            return statements.map { _ in .failure(lostConnectionError(handle)) }
+            failAll(lostConnectionError(handle))
+            return
         }
         // Non-blocking while sending, so a full socket buffer never stops this thread while the
         // server waits for it to read answers (the deadlock libpq's documentation warns of).
@@ -81,43 +103,53 @@ extension Connection {
                     // The statements before it are queued without their Sync: the pipeline cannot
                     // be ended cleanly, so the connection stays in pipeline mode and is retired.
                     PQsetnonblocking(handle, 0)
-                    return statements.map { _ in .failure(error) }
+                    failAll(error)
+                    return
                 }
                 refusals.append(error)
                 continue
             }
             guard queued == 1, sync == .once || PQpipelineSync(handle) == 1 else {
                 PQsetnonblocking(handle, 0)
-                return statements.map { _ in .failure(lostConnectionError(handle)) }
+                failAll(lostConnectionError(handle))
+                return
             }
             refusals.append(nil)
         }
         let flushed = (sync == .afterEach || PQpipelineSync(handle) == 1) && flush(handle)
         PQsetnonblocking(handle, 0)
-        guard flushed else { return statements.map { _ in .failure(lostConnectionError(handle)) } }
-
-        var answers: [Result<PostgresRows, PostgresError>] = []
-        answers.reserveCapacity(statements.count)
-        for refusal in refusals {
-            if let refusal {
-                answers.append(.failure(refusal))
-                continue
-            }
-            guard PQstatus(handle) == CONNECTION_OK else {
-                answers.append(.failure(lostConnectionError(handle)))
-                continue
-            }
-            var answer = readResult(handle)
-            if sync == .afterEach, let failure = readSync(handle) { answer = .failure(failure) }
-            answers.append(answer)
+        guard flushed else {
+            failAll(lostConnectionError(handle))
+            return
         }
-        if sync == .once, PQstatus(handle) == CONNECTION_OK, let failure = readSync(handle) {
-            answers = answers.map { $0.flatMap { _ in .failure(failure) } }
+
+        // With one Sync the answers wait for it: a failed Sync fails every statement.
+        var held: [Result<PostgresRows, PostgresError>] = []
+        for (position, refusal) in refusals.enumerated() {
+            var result: Result<PostgresRows, PostgresError>
+            if let refusal {
+                result = .failure(refusal)
+            } else if PQstatus(handle) != CONNECTION_OK {
+                result = .failure(lostConnectionError(handle))
+            } else {
+                result = readResult(handle)
+                if sync == .afterEach, let failure = readSync(handle) { result = .failure(failure) }
+            }
+            if sync == .afterEach {
+                answer(position, result)
+            } else {
+                held.append(result)
+            }
+        }
+        if sync == .once {
+            if PQstatus(handle) == CONNECTION_OK, let failure = readSync(handle) {
+                held = held.map { $0.flatMap { _ in .failure(failure) } }
+            }
+            for (position, result) in held.enumerated() { answer(position, result) }
         }
         // Fails when answers are left unread; the connection then stays in pipeline mode and
         // ``refreshStatus()`` keeps it out of the pool.
         PQexitPipelineMode(handle)
-        return answers
     }
 
     /// Sends what libpq has buffered, reading answers meanwhile so the server is never stuck

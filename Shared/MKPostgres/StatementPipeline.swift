@@ -3,8 +3,9 @@ import Synchronization
 /// Sends the statements of concurrent ``PostgresClient/pipelinedQuery(_:)`` callers together.
 ///
 /// A caller queues its statement and waits. A *lane* borrows one pooled connection and, on its
-/// libpq thread, sends everything queued as one pipeline (``Connection/executePipeline(_:)``),
-/// answers each caller, and repeats until the queue is empty; then it gives the connection back.
+/// libpq thread, sends everything queued as one pipeline (``Connection/executePipeline(_:sync:answer:)``),
+/// answers each caller as soon as its rows are read, and repeats until the queue is empty; then it
+/// gives the connection back.
 /// At most `maximumLanes` lanes run, so under load the queue grows while a lane waits for its
 /// answers and the next pipeline carries many statements for one round trip and one wake-up of
 /// each thread involved.
@@ -101,12 +102,10 @@ final class StatementPipeline: Sendable {
     private func drain(_ lease: UnsafeTransfer<Connection>) {
         let connection = lease.value
         while let batch = nextBatch() {
-            let answers = connection.executePipeline(batch.map(\.query))
-            let continuations = state.withLock { state in
-                batch.map { state.callers.removeValue(forKey: $0.id)?.continuation }
-            }
-            for (continuation, answer) in zip(continuations, answers) {
-                continuation?.resume(with: answer.mapError { $0 })
+            // Each caller is answered as soon as its rows are read, while the server runs the rest.
+            connection.executePipeline(batch.map(\.query), sync: .afterEach) { index, answer in
+                let continuation = state.withLock { state in state.callers.removeValue(forKey: batch[index].id) }
+                continuation?.continuation.resume(with: answer.mapError { $0 })
             }
             guard connection.isIdleAndHealthy else {
                 pool.release(lease, reusable: false)

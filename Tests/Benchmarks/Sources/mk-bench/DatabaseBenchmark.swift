@@ -22,6 +22,35 @@ enum DatabaseBenchmark {
     }
 
     static func run(options: Options, rounds: Int, slice: Duration, clientCounts: [Int]) async throws -> [ReportRow] {
+        try await withRegistry(options: options, connections: clientCounts.max() ?? 16) { calls in
+            try await measure(calls, options: options, rounds: rounds, slice: slice, clientCounts: clientCounts)
+        }
+    }
+
+    /// One call (`get` or `list`) at `clients` for `slice`, for a profiler to watch; no pgbench.
+    static func profile(options: Options, call: String, clients: Int, slice: Duration) async throws {
+        _ = try await withRegistry(options: options, connections: clients) { calls in
+            guard let selected = ["get": calls.getDevice, "list": calls.listDevices][call] else {
+                throw BenchError("no call \(call); get or list")
+            }
+            _ = try await LoadGenerator.run(concurrency: clients, for: slice / 4, selected)
+            let sample = try await LoadGenerator.run(concurrency: clients, for: slice, selected)
+            print("\(call) at \(clients): \(formatCount(sample.rate)) calls/s")
+            return []
+        }
+    }
+
+    /// The two calls of the database rows, each a random citizen's or key's, checked.
+    struct Calls {
+        var getDevice: @Sendable () async throws -> Void
+        var listDevices: @Sendable () async throws -> Void
+    }
+
+    /// Provisions the benchmark's role, seeds its schema, serves the registry on loopback and
+    /// runs `body` with its calls; `connections` bounds the registry's pool.
+    static func withRegistry(
+        options: Options, connections: Int, _ body: @escaping @Sendable (Calls) async throws -> [ReportRow]
+    ) async throws -> [ReportRow] {
         var logger = Logger(label: "mk-bench")
         logger.logLevel = .error
         var admin = try PostgresConfiguration(url: options.adminURL)
@@ -41,13 +70,11 @@ enum DatabaseBenchmark {
         configuration.user = role
         configuration.password = password
         configuration.applicationName = "mk-bench"
-        configuration.maximumConnections = clientCounts.max() ?? 16
+        configuration.maximumConnections = connections
         let database = PostgresClient(configuration: configuration, logger: logger)
         do {
             let keys = try await seed(database)
-            let rows = try await serve(
-                database, keys: keys, options: options, rounds: rounds, slice: slice, clientCounts: clientCounts,
-                logger: logger)
+            let rows = try await serve(database, keys: keys, logger: logger, body)
             await database.shutdown()
             return rows
         } catch {
@@ -94,9 +121,10 @@ enum DatabaseBenchmark {
         }
     }
 
+    /// Serves the registry over our RPC on loopback and runs `body` with a client's calls.
     static func serve(
-        _ database: PostgresClient, keys: [(subject: String, deviceID: String)], options: Options, rounds: Int,
-        slice: Duration, clientCounts: [Int], logger: Logger
+        _ database: PostgresClient, keys: [(subject: String, deviceID: String)], logger: Logger,
+        _ body: @escaping @Sendable (Calls) async throws -> [ReportRow]
     ) async throws -> [ReportRow] {
         let service = DeviceRegistryService(client: database, logger: logger)
         let server = RPCServer(host: "127.0.0.1", port: 0, services: [service], logger: logger)
@@ -120,40 +148,47 @@ enum DatabaseBenchmark {
                     Mk_Registry_V1_ListDevicesRequest(subject: subjects.randomElement()!))
                 guard response.devices.count == keysPerSubject else { throw BenchError("ListDevices lost keys") }
             }
-
-            var rows: [ReportRow] = []
-            for clients in clientCounts {
-                progress("database: GetDevice, ListDevices and pgbench -S, \(clients) client(s)")
-                // Warm-up: prepares every pooled connection's statements and pgbench's caches.
-                _ = try await LoadGenerator.run(concurrency: clients, for: slice / 4, getDevice)
-                _ = try await LoadGenerator.run(concurrency: clients, for: slice / 4, listDevices)
-                _ = try await pgbench(options.pgbenchArguments, clients: clients, seconds: 1)
-                var gets: [Sample] = []
-                var lists: [Sample] = []
-                var pgbenchSamples: [Sample] = []
-                let seconds = max(1, Int(slice.seconds.rounded()))
-                for _ in 0..<rounds {
-                    pgbenchSamples.append(try await pgbench(options.pgbenchArguments, clients: clients, seconds: seconds))
-                    gets.append(try await LoadGenerator.run(concurrency: clients, for: slice, getDevice))
-                    lists.append(try await LoadGenerator.run(concurrency: clients, for: slice, listDevices))
-                }
-                let reference = Measurement(samples: pgbenchSamples)
-                let plural = clients == 1 ? "client" : "clients"
-                rows.append(
-                    ReportRow(
-                        area: "Database", benchmark: "GetDevice through the RPC, \(clients) \(plural)", unit: "calls/s",
-                        ours: Measurement(samples: gets), alternativeName: "pgbench -S -M prepared, \(clients) \(plural)",
-                        alternative: reference, goal: clients == 16 ? .atLeast(0.5) : .none))
-                rows.append(
-                    ReportRow(
-                        area: "Database", benchmark: "ListDevices (10 keys) through the RPC, \(clients) \(plural)",
-                        unit: "calls/s", ours: Measurement(samples: lists),
-                        alternativeName: "pgbench -S -M prepared, \(clients) \(plural)", alternative: reference,
-                        goal: clients == 16 ? .atLeast(0.5) : .none))
-            }
+            let rows = try await body(Calls(getDevice: getDevice, listDevices: listDevices))
             group.cancelAll()
             return rows
         }
+    }
+
+    /// Each client count's rounds: pgbench, GetDevice, ListDevices, interleaved.
+    static func measure(
+        _ calls: Calls, options: Options, rounds: Int, slice: Duration, clientCounts: [Int]
+    ) async throws -> [ReportRow] {
+        var rows: [ReportRow] = []
+        for clients in clientCounts {
+            progress("database: GetDevice, ListDevices and pgbench -S, \(clients) client(s)")
+            // Warm-up: prepares every pooled connection's statements and pgbench's caches.
+            _ = try await LoadGenerator.run(concurrency: clients, for: slice / 4, calls.getDevice)
+            _ = try await LoadGenerator.run(concurrency: clients, for: slice / 4, calls.listDevices)
+            _ = try await pgbench(options.pgbenchArguments, clients: clients, seconds: 1)
+            var gets: [Sample] = []
+            var lists: [Sample] = []
+            var pgbenchSamples: [Sample] = []
+            let seconds = max(1, Int(slice.seconds.rounded()))
+            for _ in 0..<rounds {
+                pgbenchSamples.append(try await pgbench(options.pgbenchArguments, clients: clients, seconds: seconds))
+                gets.append(try await LoadGenerator.run(concurrency: clients, for: slice, calls.getDevice))
+                lists.append(try await LoadGenerator.run(concurrency: clients, for: slice, calls.listDevices))
+            }
+            let reference = Measurement(samples: pgbenchSamples)
+            let plural = clients == 1 ? "client" : "clients"
+            rows.append(
+                ReportRow(
+                    area: "Database", benchmark: "GetDevice through the RPC, \(clients) \(plural)", unit: "calls/s",
+                    ours: Measurement(samples: gets), alternativeName: "pgbench -S -M prepared, \(clients) \(plural)",
+                    alternative: reference, goal: clients == 16 ? .atLeast(0.5) : .none))
+            rows.append(
+                ReportRow(
+                    area: "Database", benchmark: "ListDevices (10 keys) through the RPC, \(clients) \(plural)",
+                    unit: "calls/s", ours: Measurement(samples: lists),
+                    alternativeName: "pgbench -S -M prepared, \(clients) \(plural)", alternative: reference,
+                    goal: clients == 16 ? .atLeast(0.5) : .none))
+        }
+        return rows
     }
 
     /// One `pgbench -S -M prepared` run; its tps excludes connection set-up, as pgbench reports it.

@@ -5,6 +5,7 @@ import Foundation
 ///     mk-bench [codec] [rpc] [db] [bok] [scale] [--rounds N] [--slice-ms MS]
 ///     mk-bench profile-codec ours|theirs device|list|settings ITERATIONS   (for a profiler)
 ///     mk-bench profile-rpc ours|grpc|nio echo|list CONCURRENCY SECONDS
+///     mk-bench profile-db get|list CLIENTS SECONDS
 ///
 /// The database rows need `MK_BENCH_DATABASE_URL` (a superuser URL of a private cluster) and
 /// `MK_BENCH_PGBENCH_ARGS` (pgbench's connection arguments for a database `pgbench -i` set up);
@@ -34,6 +35,14 @@ struct MKBench {
             }
             try await RPCBenchmark.profile(
                 contender: arguments[1], call: arguments[2], concurrency: concurrency, slice: .seconds(seconds))
+            return
+        }
+        if arguments.first == "profile-db" {
+            guard arguments.count == 4, let clients = Int(arguments[2]), let seconds = Int(arguments[3]) else {
+                throw BenchError("usage: mk-bench profile-db get|list CLIENTS SECONDS")
+            }
+            try await DatabaseBenchmark.profile(
+                options: try databaseOptions(), call: arguments[1], clients: clients, slice: .seconds(seconds))
             return
         }
         var sections: [String] = []
@@ -102,6 +111,16 @@ struct MKBench {
                 + "\(rounds) rounds of \(sliceMilliseconds) ms each for RPC, \(rounds) of \(2 * sliceMilliseconds) ms "
                 + "for the database, \(rounds * 2 + 1) of \(sliceMilliseconds / 4) ms for the codec.")
         for note in notes { print(note) }
+    }
+
+    /// The database rows' options from the environment, for `profile-db`.
+    static func databaseOptions() throws -> DatabaseBenchmark.Options {
+        let environment = ProcessInfo.processInfo.environment
+        guard let url = environment["MK_BENCH_DATABASE_URL"], let pgbench = environment["MK_BENCH_PGBENCH_ARGS"]
+        else {
+            throw BenchError("profile-db needs MK_BENCH_DATABASE_URL and MK_BENCH_PGBENCH_ARGS")
+        }
+        return .init(adminURL: url, pgbenchArguments: pgbench.split(separator: " ").map(String.init))
     }
 
     static func positive(_ value: String?, _ name: String) throws -> Int {
