@@ -23,7 +23,7 @@ extension Connection {
     ///
     /// Returns one result per statement, in order; ``executePipeline(_:sync:answer:)`` says which.
     func executePipeline(
-        _ queries: [PostgresQuery], sync: PipelineSync = .afterEach
+        _ queries: [PostgresQuery], sync: PipelineSync
     ) -> [Result<PostgresRows, PostgresError>] {
         var results = [Result<PostgresRows, PostgresError>?](repeating: nil, count: queries.count)
         executePipeline(queries, sync: sync) { index, answer in results[index] = answer }

@@ -3,9 +3,9 @@ import Synchronization
 /// Sends the statements of concurrent ``PostgresClient/pipelinedQuery(_:)`` callers together.
 ///
 /// A caller queues its statement and waits. A *lane* borrows one pooled connection and, on its
-/// libpq thread, sends everything queued as one pipeline (``Connection/executePipeline(_:sync:answer:)``),
-/// answers each caller as soon as its rows are read, and repeats until the queue is empty; then it
-/// gives the connection back.
+/// libpq thread, sends everything queued as one pipeline
+/// (``Connection/executePipeline(_:sync:answer:)``), answers each caller as soon as its rows are
+/// read, and repeats until the queue is empty; then it gives the connection back.
 /// At most `maximumLanes` lanes run, so under load the queue grows while a lane waits for its
 /// answers and the next pipeline carries many statements for one round trip and one wake-up of
 /// each thread involved.
@@ -104,8 +104,8 @@ final class StatementPipeline: Sendable {
         while let batch = nextBatch() {
             // Each caller is answered as soon as its rows are read, while the server runs the rest.
             connection.executePipeline(batch.map(\.query), sync: .afterEach) { index, answer in
-                let continuation = state.withLock { state in state.callers.removeValue(forKey: batch[index].id) }
-                continuation?.continuation.resume(with: answer.mapError { $0 })
+                let caller = state.withLock { state in state.callers.removeValue(forKey: batch[index].id) }
+                caller?.continuation.resume(with: answer.mapError { $0 })
             }
             guard connection.isIdleAndHealthy else {
                 pool.release(lease, reusable: false)
