@@ -24,7 +24,8 @@ public final class PostgresClient: Service, Sendable {
         pool = ConnectionPool(configuration: configuration, executor: executor, logger: logger)
         pipeline = StatementPipeline(
             pool: pool, executor: executor,
-            maximumLanes: min(configuration.pipelineConnections, configuration.maximumConnections))
+            maximumLanes: min(configuration.pipelineConnections, configuration.maximumConnections),
+            stall: configuration.pipelineStall)
     }
 
     /// Waits for graceful shutdown (or cancellation), then closes the pool; see ``shutdown()``.
@@ -88,8 +89,8 @@ public final class PostgresClient: Service, Sendable {
     }
 
     /// Runs one short statement as its own transaction, sent together with concurrent callers'
-    /// statements in one round trip (libpq pipeline mode, on at most
-    /// ``PostgresConfiguration/pipelineConnections`` pooled connections).
+    /// statements in one round trip (libpq pipeline mode, on one pooled connection, or up to
+    /// ``PostgresConfiguration/pipelineConnections`` while statements wait on a slow one).
     ///
     /// For the hot paths' point reads and single-statement writes. Cancelling the caller returns at
     /// once, but a statement already sent runs to its end on the server, bounded by the statement

@@ -8,9 +8,9 @@ extension PostgresConfiguration {
     ///
     /// User, password and database are percent-decoded. Options: `sslmode`, `application_name`,
     /// `connect_timeout` (seconds), `statement_timeout` (milliseconds), `pool_size`,
-    /// `acquire_timeout` (milliseconds), `pipeline_connections`, and `host` (overrides the
-    /// authority, e.g. a socket directory). Unknown options are rejected so that a typo does not
-    /// silently weaken a setting.
+    /// `acquire_timeout` (milliseconds), `pipeline_connections`, `pipeline_stall` (milliseconds),
+    /// and `host` (overrides the authority, e.g. a socket directory). Unknown options are rejected
+    /// so that a typo does not silently weaken a setting.
     public init(url: String) throws(PostgresError) {
         guard let components = URLComponents(string: url),
             components.scheme == "postgresql" || components.scheme == "postgres"
@@ -89,6 +89,8 @@ extension PostgresConfiguration {
             maximumConnections = try Self.integer(value, option: option)
         case "pipeline_connections":
             pipelineConnections = try Self.integer(value, option: option)
+        case "pipeline_stall":
+            pipelineStall = .milliseconds(try Self.integer(value, option: option))
         default:
             throw PostgresError(.invalidConfiguration, reason: "unknown URL option \(option)")
         }

@@ -27,12 +27,19 @@ public struct PostgresConfiguration: Sendable, Hashable, CustomStringConvertible
     public var maximumConnections: Int
     /// How long a caller waits for a free connection before ``PostgresError/Code/poolTimeout``.
     public var acquireTimeout: Duration
-    /// How many pooled connections ``PostgresClient/pipelinedQuery(_:)`` sends on at once (at most
-    /// ``maximumConnections``); the fewer, the more statements share a round trip under load.
+    /// How many pooled connections ``PostgresClient/pipelinedQuery(_:)`` sends on at once at most
+    /// (and at most ``maximumConnections``). One sends everything while it keeps up, since the
+    /// fewer, the more statements share a round trip; another starts only for a statement queued
+    /// once every sending one has waited ``pipelineStall`` for its answers.
     public var pipelineConnections: Int
+    /// How long the connections sending pipelined statements may wait for their answers before a
+    /// statement queued behind them starts another: how long a slow statement holds the statements
+    /// after it.
+    public var pipelineStall: Duration
 
     /// Creates a configuration with the defaults: 3 s connect timeout, 10 s statement timeout,
-    /// 10 connections, 5 s acquire timeout, 2 connections for pipelined statements.
+    /// 10 connections, 5 s acquire timeout, 2 connections for pipelined statements, the second
+    /// after a 2 ms stall.
     public init(
         host: String = "127.0.0.1",
         port: Int = 5432,
@@ -45,7 +52,8 @@ public struct PostgresConfiguration: Sendable, Hashable, CustomStringConvertible
         statementTimeout: Duration = .seconds(10),
         maximumConnections: Int = 10,
         acquireTimeout: Duration = .seconds(5),
-        pipelineConnections: Int = 2
+        pipelineConnections: Int = 2,
+        pipelineStall: Duration = .milliseconds(2)
     ) {
         self.host = host
         self.port = port
@@ -59,13 +67,14 @@ public struct PostgresConfiguration: Sendable, Hashable, CustomStringConvertible
         self.maximumConnections = maximumConnections
         self.acquireTimeout = acquireTimeout
         self.pipelineConnections = pipelineConnections
+        self.pipelineStall = pipelineStall
     }
 
     public var description: String {
         var text = "postgresql://\(user)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)"
         text += " (sslmode: \(sslMode?.rawValue ?? "default"), pool: \(maximumConnections)"
         text += ", connectTimeout: \(connectTimeout), statementTimeout: \(statementTimeout)"
-        text += ", acquireTimeout: \(acquireTimeout), pipeline: \(pipelineConnections))"
+        text += ", acquireTimeout: \(acquireTimeout), pipeline: \(pipelineConnections) after \(pipelineStall))"
         return text
     }
 }

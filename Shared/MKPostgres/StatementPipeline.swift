@@ -6,9 +6,10 @@ import Synchronization
 /// libpq thread, sends everything queued as one pipeline
 /// (``Connection/executePipeline(_:sync:answer:)``), answers each caller as soon as its rows are
 /// read, and repeats until the queue is empty; then it gives the connection back.
-/// At most `maximumLanes` lanes run, so under load the queue grows while a lane waits for its
-/// answers and the next pipeline carries many statements for one round trip and one wake-up of
-/// each thread involved.
+/// One lane runs while it keeps up, so under load the queue grows while it waits for its answers
+/// and the next pipeline carries many statements for one round trip and one wake-up of each
+/// thread involved. A caller queued once every running lane has waited `stall` on its pipeline
+/// starts another lane, up to `maximumLanes`: a slow statement holds the ones behind it that long.
 ///
 /// A caller cancelled while queued is removed and its statement never runs. One cancelled after
 /// its statement was sent gets ``PostgresError/Code/cancelled`` at once, but the statement runs to
@@ -30,17 +31,22 @@ final class StatementPipeline: Sendable {
         var callers: [UInt64: Caller] = [:]
         var nextID: UInt64 = 0
         var lanes = 0
+        /// When a lane last took a batch: once that is `stall` ago, every running lane is waiting on a
+        /// pipeline at least that old.
+        var lastBatchTaken = ContinuousClock.Instant.now
     }
 
     private let pool: ConnectionPool
     private let executor: LibPQExecutor
     private let maximumLanes: Int
+    private let stall: Duration
     private let state = Mutex(State())
 
-    init(pool: ConnectionPool, executor: LibPQExecutor, maximumLanes: Int) {
+    init(pool: ConnectionPool, executor: LibPQExecutor, maximumLanes: Int, stall: Duration) {
         self.pool = pool
         self.executor = executor
         self.maximumLanes = max(1, maximumLanes)
+        self.stall = stall
     }
 
     /// Queues `query` and returns its rows once a lane has run it.
@@ -59,7 +65,9 @@ final class StatementPipeline: Sendable {
                         if Task.isCancelled { return nil }
                         state.callers[id] = Caller(query: query, continuation: continuation)
                         state.queue.append(id)
-                        guard state.lanes < maximumLanes else { return false }
+                        guard state.lanes == 0
+                            || (state.lanes < maximumLanes && state.lastBatchTaken.duration(to: .now) >= stall)
+                        else { return false }
                         state.lanes += 1
                         return true
                     }
@@ -134,6 +142,7 @@ final class StatementPipeline: Sendable {
                 state.lanes -= 1
                 return nil
             }
+            state.lastBatchTaken = .now
             return batch
         }
     }

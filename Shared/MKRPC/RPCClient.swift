@@ -6,7 +6,8 @@ public import ServiceLifecycle
 
 /// Calls the server at one upstream address (a Kubernetes Service name and port) over a small
 /// pool of multiplexed connections: connects lazily, reconnects with jittered exponential backoff,
-/// spreads calls over the connections.
+/// spreads calls over the connections. A call made from a task running on one of the connections'
+/// event loops (``RPCEventLoopExecutor``) goes out on that loop's connection.
 ///
 /// Every call has a deadline: the earliest of its options' timeout, the inherited
 /// ``RPCTaskContext/deadline`` and ``Configuration/defaultTimeout``. When it passes, the call fails
@@ -23,7 +24,7 @@ public import ServiceLifecycle
 /// before the server that uses it in the `ServiceGroup`, so it shuts down after that server drained.
 public final class RPCClient: RPCCaller, Service {
     private let configuration: Configuration
-    private let pool: RPCConnectionPool
+    let pool: RPCConnectionPool
     private let logger: Logger
     /// Why every call fails at once (plaintext to a host that is not loopback), if it does.
     private let refusal: RPCError?

@@ -3,9 +3,11 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// A client's connections to one upstream address. Calls are spread round-robin over the slots;
-/// a slot that backs off after failed attempts is skipped, and when every slot backs off the call
-/// fails UNAVAILABLE at once (the request was never sent, so the caller may retry it).
+/// A client's connections to one upstream address. A call made on the event loop of a slot with
+/// an open connection takes that connection, so writing it and resuming its caller wake no other
+/// thread; other calls are spread round-robin over the slots. A slot that backs off after failed
+/// attempts is skipped, and when every slot backs off the call fails UNAVAILABLE at once (the
+/// request was never sent, so the caller may retry it).
 final class RPCConnectionPool: Sendable {
     private let host: String
     private let port: Int
@@ -41,6 +43,10 @@ final class RPCConnectionPool: Sendable {
 
     /// A ready connection, connecting one if needed; waits no later than `deadline`.
     func connection(until deadline: ContinuousClock.Instant) async throws(RPCAttemptError) -> RPCClientConnection {
+        // A caller running on a slot's loop (``RPCEventLoopExecutor``) stays on it.
+        for slot in self.slots where slot.eventLoop.inEventLoop {
+            if let connection = slot.openConnection { return connection }
+        }
         let start = self.nextSlot.wrappingAdd(1, ordering: .relaxed).oldValue
         for offset in 0..<UInt(self.slots.count) {
             let slot = self.slots[Int((start &+ offset) % UInt(self.slots.count))]

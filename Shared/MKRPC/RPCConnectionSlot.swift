@@ -60,6 +60,14 @@ final class RPCConnectionSlot: Sendable {
         }
     }
 
+    /// The slot's connection when it is open; changes nothing otherwise.
+    var openConnection: RPCClientConnection? {
+        self.state.withLock { state in
+            guard case .ready(let connection) = state, connection.channel.isActive else { return nil }
+            return connection
+        }
+    }
+
     /// Records a new connection; `false` when the slot was shut down meanwhile (close it).
     func connected(_ connection: RPCClientConnection) -> Bool {
         self.state.withLock { state in

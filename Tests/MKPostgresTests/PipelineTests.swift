@@ -83,6 +83,31 @@ struct PipelineTests {
         }
     }
 
+    @Test func oneConnectionSendsEverythingWhileItKeepsUp() async throws {
+        // A 0.5 s statement is no stall when the stall is 10 s: the statement queued behind it waits
+        // for the same connection rather than opening the second one.
+        try await Self.withPipeline(connections: 2, stall: .seconds(10), prefix: "pipeone") { client, configuration in
+            let (blocker, pid) = try await Self.holdThePipeline(client, configuration: configuration)
+            let queued = try await client.pipelinedQuery("SELECT pg_backend_pid()").single(Int32.self)
+            #expect(queued == pid)
+            _ = try await blocker.value
+        }
+    }
+
+    @Test func aStatementQueuedBehindAStalledConnectionGoesOnAnother() async throws {
+        try await Self.withPipeline(connections: 2, stall: .milliseconds(20), prefix: "pipestall") { client, configuration in
+            let (blocker, pid) = try await Self.holdThePipeline(client, configuration: configuration, seconds: 30)
+            try await Task.sleep(for: .milliseconds(40))
+            // Answered while the 30 s statement still runs, on the second connection.
+            let other = try await client.pipelinedQuery("SELECT pg_backend_pid()").single(Int32.self)
+            #expect(other != pid)
+            try await TestDatabase.withClient(try TestDatabase.adminConfiguration()) { admin in
+                _ = try await admin.query("SELECT pg_cancel_backend(\(pid))")
+            }
+            await #expect(throws: PostgresError.self) { try await blocker.value }
+        }
+    }
+
     @Test func aBrokenConnectionFailsItsStatementsAndTheNextGetANewOne() async throws {
         try await Self.withOnePipelineConnection(prefix: "pipebroken") { client, configuration in
             let (blocker, pid) = try await Self.holdThePipeline(client, configuration: configuration, seconds: 30)
@@ -137,9 +162,19 @@ struct PipelineTests {
     static func withOnePipelineConnection(
         prefix: String, _ body: (PostgresClient, PostgresConfiguration) async throws -> Void
     ) async throws {
+        try await withPipeline(connections: 1, prefix: prefix, body)
+    }
+
+    /// Runs `body` with a client of a fresh schema whose pipelined statements go over at most
+    /// `connections` connections, a further one after `stall`.
+    static func withPipeline(
+        connections: Int, stall: Duration = .milliseconds(2), prefix: String,
+        _ body: (PostgresClient, PostgresConfiguration) async throws -> Void
+    ) async throws {
         try await TestDatabase.withIsolatedSchema(prefix: prefix) { database in
             var configuration = database.configuration
-            configuration.pipelineConnections = 1
+            configuration.pipelineConnections = connections
+            configuration.pipelineStall = stall
             try await TestDatabase.withClient(configuration) { client in try await body(client, configuration) }
         }
     }

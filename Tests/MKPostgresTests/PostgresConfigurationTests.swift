@@ -8,7 +8,7 @@ struct PostgresConfigurationTests {
         let configuration = try PostgresConfiguration(
             url: "postgresql://svc%40x:p%40ss%3Aw%2Fd@db.example:6543/my%20db?sslmode=verify-full"
                 + "&application_name=device-registry&connect_timeout=7&statement_timeout=1500&pool_size=3"
-                + "&acquire_timeout=250&pipeline_connections=3"
+                + "&acquire_timeout=250&pipeline_connections=3&pipeline_stall=15"
         )
         #expect(configuration.user == "svc@x")
         #expect(configuration.password == "p@ss:w/d")
@@ -22,6 +22,7 @@ struct PostgresConfigurationTests {
         #expect(configuration.maximumConnections == 3)
         #expect(configuration.acquireTimeout == .milliseconds(250))
         #expect(configuration.pipelineConnections == 3)
+        #expect(configuration.pipelineStall == .milliseconds(15))
     }
 
     @Test func defaultsAreShortTimeouts() throws {
@@ -30,6 +31,7 @@ struct PostgresConfigurationTests {
         #expect(configuration.connectTimeout == .seconds(3))
         #expect(configuration.statementTimeout == .seconds(10))
         #expect(configuration.pipelineConnections == 2)
+        #expect(configuration.pipelineStall == .milliseconds(2))
         #expect(configuration.password == nil)
     }
 
@@ -47,6 +49,7 @@ struct PostgresConfigurationTests {
         "postgresql://svc@localhost/db?unknown_option=1",
         "postgresql://svc@localhost/db?pipeline_connections=0",
         "postgresql://svc@localhost/db?pipeline_connections=two",
+        "postgresql://svc@localhost/db?pipeline_stall=-1",
         "mysql://svc@localhost/db",
         "postgresql://localhost/db",
     ])

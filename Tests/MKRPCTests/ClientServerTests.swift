@@ -1,4 +1,6 @@
 import MKMessages
+import NIOCore
+import NIOPosix
 import Testing
 
 @testable import MKRPC
@@ -41,6 +43,35 @@ struct ClientServerTests {
                 }
             }
         }
+    }
+
+    @Test func aCallerOnAConnectionsEventLoopCallsOverThatConnection() async throws {
+        // Sending the call and resuming its caller then wake no other thread.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
+        try await withTimeout {
+            try await withServer(services: [EchoService()]) { _, port in
+                let client = RPCClient(
+                    host: "127.0.0.1", port: port, configuration: RPCClient.Configuration(connections: 2),
+                    eventLoopGroup: group, logger: testLogger)
+                defer { client.shutdown() }
+                // From the cooperative pool, calls go round-robin: both connections open, one per loop.
+                for _ in 0..<2 { _ = try await client.call(EchoMethods.echo) }
+                for loop in group.makeIterator() {
+                    let onItsLoop = try await Task(executorPreference: RPCEventLoopExecutor(eventLoop: loop)) {
+                        var onItsLoop: [Bool] = []
+                        for index in 0..<6 {
+                            let answer = try await client.call(EchoMethods.echo, Mk_Rpc_V1_Metadata(traceId: "\(index)"))
+                            #expect(answer.traceId == "\(index)")
+                            let connection = try await client.pool.connection(until: .now + .seconds(5))
+                            onItsLoop.append(connection.channel.eventLoop === loop && loop.inEventLoop)
+                        }
+                        return onItsLoop
+                    }.value
+                    #expect(onItsLoop == Array(repeating: true, count: 6))
+                }
+            }
+        }
+        try await group.shutdownGracefully()
     }
 
     @Test func answersArriveOutOfOrder() async throws {

@@ -1,4 +1,6 @@
 import Histogram
+import MKRPC
+import NIOPosix
 
 extension Duration {
     /// Whole microseconds (negative durations count as zero).
@@ -11,7 +13,16 @@ extension Duration {
 
 /// Closed-loop load: `concurrency` tasks, each calling as soon as its previous call returned,
 /// until the slice has passed. Every call's latency lands in an HdrHistogram (µs).
+///
+/// The tasks run on the event loops of `MultiThreadedEventLoopGroup.singleton`, round-robin, as a
+/// server's handlers run on theirs: the group every client and server of the benchmarks uses, so
+/// a client that sends a call on its caller's loop (ours) wakes no other thread for it.
 enum LoadGenerator {
+    /// One executor per loop of the group the benchmarks' clients and servers run on.
+    static let callerExecutors = MultiThreadedEventLoopGroup.singleton.makeIterator().map {
+        RPCEventLoopExecutor(eventLoop: $0)
+    }
+
     static func run(
         concurrency: Int, for slice: Duration, _ call: @escaping @Sendable () async throws -> Void
     ) async throws -> Sample {
@@ -21,8 +32,8 @@ enum LoadGenerator {
         var total = 0
         var merged = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
         try await withThrowingTaskGroup(of: (Int, Histogram<UInt64>).self) { group in
-            for _ in 0..<concurrency {
-                group.addTask {
+            for index in 0..<concurrency {
+                group.addTask(executorPreference: callerExecutors[index % callerExecutors.count]) {
                     var histogram = Histogram<UInt64>(
                         highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
                     var count = 0
