@@ -24,6 +24,7 @@ public import ServiceLifecycle
 /// before the server that uses it in the `ServiceGroup`, so it shuts down after that server drained.
 public final class RPCClient: RPCCaller, Service {
     private let configuration: Configuration
+    /// The connections (internal for the tests that check which one a call takes).
     let pool: RPCConnectionPool
     private let logger: Logger
     /// Why every call fails at once (plaintext to a host that is not loopback), if it does.

@@ -86,7 +86,8 @@ struct PipelineTests {
     @Test func oneConnectionSendsEverythingWhileItKeepsUp() async throws {
         // A 0.5 s statement is no stall when the stall is 10 s: the statement queued behind it waits
         // for the same connection rather than opening the second one.
-        try await Self.withPipeline(connections: 2, stall: .seconds(10), prefix: "pipeone") { client, configuration in
+        try await Self.withPipeline(connections: 2, stall: .seconds(10), prefix: "pipeone") {
+            client, configuration in
             let (blocker, pid) = try await Self.holdThePipeline(client, configuration: configuration)
             let queued = try await client.pipelinedQuery("SELECT pg_backend_pid()").single(Int32.self)
             #expect(queued == pid)
@@ -95,7 +96,8 @@ struct PipelineTests {
     }
 
     @Test func aStatementQueuedBehindAStalledConnectionGoesOnAnother() async throws {
-        try await Self.withPipeline(connections: 2, stall: .milliseconds(20), prefix: "pipestall") { client, configuration in
+        try await Self.withPipeline(connections: 2, stall: .milliseconds(20), prefix: "pipestall") {
+            client, configuration in
             let (blocker, pid) = try await Self.holdThePipeline(client, configuration: configuration, seconds: 30)
             try await Task.sleep(for: .milliseconds(40))
             // Answered while the 30 s statement still runs, on the second connection.

@@ -60,7 +60,8 @@ struct ClientServerTests {
                     let onItsLoop = try await Task(executorPreference: RPCEventLoopExecutor(eventLoop: loop)) {
                         var onItsLoop: [Bool] = []
                         for index in 0..<6 {
-                            let answer = try await client.call(EchoMethods.echo, Mk_Rpc_V1_Metadata(traceId: "\(index)"))
+                            let answer = try await client.call(
+                                EchoMethods.echo, Mk_Rpc_V1_Metadata(traceId: "\(index)"))
                             #expect(answer.traceId == "\(index)")
                             let connection = try await client.pool.connection(until: .now + .seconds(5))
                             onItsLoop.append(connection.channel.eventLoop === loop && loop.inEventLoop)
