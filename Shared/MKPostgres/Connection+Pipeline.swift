@@ -14,6 +14,12 @@ enum PipelineSync {
     /// Once, after the last statement: they run in order in one transaction (the caller's, or an
     /// implicit one), and after a failed statement the rest do not run.
     case once
+    /// Once, for reads: the statements run in order in one read-only, read-committed transaction
+    /// (each with its own snapshot), so the server flushes its answers once for all of them, and a
+    /// write among them fails. Each answer is final once read (a later failure cannot undo a read);
+    /// after a failed statement the rest fail with `notRun`, and a statement refused before sending
+    /// stops none of the others.
+    case onceReadOnly
 }
 
 extension Connection {
@@ -32,9 +38,9 @@ extension Connection {
 
     /// Runs statements in one pipeline, as ``executePipeline(_:sync:)`` does, and hands each
     /// statement's result to `answer` with its index as soon as it is final: with
-    /// ``PipelineSync/afterEach`` once it is read, while the server still runs the statements after
-    /// it; with ``PipelineSync/once`` after the last one. `answer` runs once per statement, on
-    /// this thread.
+    /// ``PipelineSync/afterEach`` and ``PipelineSync/onceReadOnly`` once it is read, while the
+    /// server still runs the statements after it; with ``PipelineSync/once`` after the last one.
+    /// `answer` runs once per statement, on this thread.
     ///
     /// A statement this connection has not prepared yet is prepared first, in a round trip of its
     /// own. When the connection breaks, every statement without an answer yet fails with
@@ -64,8 +70,42 @@ extension Connection {
             return
         }
         guard !ready.isEmpty else { return }
-        pipeline(ready.map(\.statement), sync: sync, handle: handle) { position, result in
-            answer(ready[position].index, result)
+        guard sync == .onceReadOnly else {
+            pipeline(ready.map(\.statement), sync: sync, handle: handle) { position, result in
+                answer(ready[position].index, result)
+            }
+            return
+        }
+        readOnlyPipeline(ready, handle: handle, answer: answer)
+    }
+
+    /// Sends `ready` between a read-only `BEGIN` and `COMMIT` with one Sync
+    /// (``PipelineSync/onceReadOnly``) and hands `answer` each statement's result as it is read.
+    private func readOnlyPipeline(
+        _ ready: [(index: Int, statement: PreparedStatement)], handle: OpaquePointer,
+        answer: (Int, Result<PostgresRows, PostgresError>) -> Void
+    ) {
+        let begin: PreparedStatement
+        let commit: PreparedStatement
+        do throws(PostgresError) {
+            begin = try prepared("BEGIN ISOLATION LEVEL READ COMMITTED, READ ONLY", handle: handle)
+            commit = try prepared("COMMIT", handle: handle)
+        } catch {
+            for entry in ready { answer(entry.index, .failure(error)) }
+            return
+        }
+        let statements = [begin] + ready.map(\.statement) + [commit]
+        var beginFailure: PostgresError?
+        pipeline(statements, sync: .onceReadOnly, handle: handle) { position, result in
+            switch position {
+            case 0:
+                if case .failure(let error) = result { beginFailure = error }
+            case statements.count - 1:
+                break  // The reads were final when read; a failed COMMIT undoes nothing of theirs.
+            default:
+                // Without the transaction nothing ran: its failure is every statement's.
+                answer(ready[position - 1].index, beginFailure.map { .failure($0) } ?? result)
+            }
         }
     }
 
@@ -99,7 +139,7 @@ extension Connection {
                         formats, 1)
                 }
             } catch {
-                guard sync == .afterEach else {
+                guard sync != .once else {
                     // The statements before it are queued without their Sync: the pipeline cannot
                     // be ended cleanly, so the connection stays in pipeline mode and is retired.
                     PQsetnonblocking(handle, 0)
@@ -109,7 +149,7 @@ extension Connection {
                 refusals.append(error)
                 continue
             }
-            guard queued == 1, sync == .once || PQpipelineSync(handle) == 1 else {
+            guard queued == 1, sync != .afterEach || PQpipelineSync(handle) == 1 else {
                 PQsetnonblocking(handle, 0)
                 failAll(lostConnectionError(handle))
                 return
@@ -135,11 +175,15 @@ extension Connection {
                 result = readResult(handle)
                 if sync == .afterEach, let failure = readSync(handle) { result = .failure(failure) }
             }
-            if sync == .afterEach {
-                answer(position, result)
-            } else {
+            if sync == .once {
                 held.append(result)
+            } else {
+                answer(position, result)
             }
+        }
+        if sync == .onceReadOnly, PQstatus(handle) == CONNECTION_OK {
+            // Every statement is answered; a lost Sync leaves the connection out of the pool.
+            _ = readSync(handle)
         }
         if sync == .once {
             if PQstatus(handle) == CONNECTION_OK, let failure = readSync(handle) {

@@ -88,14 +88,16 @@ public final class PostgresClient: Service, Sendable {
         try await withConnection { connection in try await connection.execute(query) }
     }
 
-    /// Runs one short statement as its own transaction, sent together with concurrent callers'
-    /// statements in one round trip (libpq pipeline mode, on one pooled connection, or up to
-    /// ``PostgresConfiguration/pipelineConnections`` while statements wait on a slow one).
+    /// Runs one short read-only statement, sent together with concurrent callers' statements in
+    /// one round trip and one read-only transaction (libpq pipeline mode, on one pooled connection,
+    /// or up to ``PostgresConfiguration/pipelineConnections`` while statements wait on a slow one).
     ///
-    /// For the hot paths' point reads and single-statement writes. Cancelling the caller returns at
-    /// once, but a statement already sent runs to its end on the server, bounded by the statement
-    /// timeout, and statements queued behind it on its connection wait for it: use
-    /// ``query(_:isolation:)`` for anything that may run long.
+    /// For the hot paths' point reads. Each statement takes its own snapshot and fails alone; a
+    /// write fails with SQLSTATE 25006 and changes nothing, and transaction control (`COMMIT`,
+    /// `SET`, …) is refused with ``PostgresError/Code/invalidParameter`` before anything is sent.
+    /// Cancelling the caller returns at once, but a statement already sent runs to its end on the
+    /// server, bounded by the statement timeout, and statements queued behind it on its connection
+    /// wait for it: use ``query(_:isolation:)`` for anything that may run long.
     public func pipelinedQuery(_ query: PostgresQuery) async throws(PostgresError) -> PostgresRows {
         try await pipeline.run(query)
     }

@@ -1,11 +1,15 @@
 import Synchronization
 
-/// Sends the statements of concurrent ``PostgresClient/pipelinedQuery(_:)`` callers together.
+/// Sends the read-only statements of concurrent ``PostgresClient/pipelinedQuery(_:)`` callers
+/// together.
 ///
 /// A caller queues its statement and waits. A *lane* borrows one pooled connection and, on its
-/// libpq thread, sends everything queued as one pipeline
-/// (``Connection/executePipeline(_:sync:answer:)``), answers each caller as soon as its rows are
-/// read, and repeats until the queue is empty; then it gives the connection back.
+/// libpq thread, sends everything queued as one pipeline in one read-only transaction
+/// (``Connection/executePipeline(_:sync:answer:)`` with ``PipelineSync/onceReadOnly``), answers
+/// each caller as soon as its rows are read, and repeats until the queue is empty; then it gives
+/// the connection back. A failed statement fails alone: the statements after it, which the server
+/// skipped, go first into the next pipeline. A write fails (the transaction is read-only), and
+/// transaction control is refused before anything is sent.
 /// One lane runs while it keeps up, so under load the queue grows while it waits for its answers
 /// and the next pipeline carries many statements for one round trip and one wake-up of each
 /// thread involved. A caller queued once every running lane has waited `stall` on its pipeline
@@ -52,6 +56,9 @@ final class StatementPipeline: Sendable {
     /// Queues `query` and returns its rows once a lane has run it.
     func run(_ query: PostgresQuery) async throws(PostgresError) -> PostgresRows {
         let query = try query.checked()
+        if Self.controlsTheTransaction(query.sql) {
+            throw PostgresError(.invalidParameter, reason: "a pipelined statement cannot control the transaction")
+        }
         let id = state.withLock { state in
             state.nextID += 1
             return state.nextID
@@ -111,9 +118,18 @@ final class StatementPipeline: Sendable {
         let connection = lease.value
         while let batch = nextBatch() {
             // Each caller is answered as soon as its rows are read, while the server runs the rest.
-            connection.executePipeline(batch.map(\.query), sync: .afterEach) { index, answer in
+            // One skipped after a failed statement goes first into the next batch.
+            var skipped: [UInt64] = []
+            connection.executePipeline(batch.map(\.query), sync: .onceReadOnly) { index, answer in
+                if case .failure(let error) = answer, error.code == .notRun {
+                    skipped.append(batch[index].id)
+                    return
+                }
                 let caller = state.withLock { state in state.callers.removeValue(forKey: batch[index].id) }
                 caller?.continuation.resume(with: answer.mapError { $0 })
+            }
+            if !skipped.isEmpty {
+                state.withLock { state in state.queue.insert(contentsOf: skipped, at: 0) }
             }
             guard connection.isIdleAndHealthy else {
                 pool.release(lease, reusable: false)
@@ -166,6 +182,18 @@ final class StatementPipeline: Sendable {
         }
         if restarts { startLane() }
     }
+
+    /// Whether `sql` starts with a command that would end or change the pipeline's read-only
+    /// transaction (`COMMIT`, `SET TRANSACTION READ WRITE`, …).
+    static func controlsTheTransaction(_ sql: String) -> Bool {
+        let firstWord = sql.utf8.drop { $0 == UInt8(ascii: " ") || (9...13).contains($0) }
+            .prefix { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20) }
+        return transactionCommands.contains(String(decoding: firstWord, as: UTF8.self).uppercased())
+    }
+
+    private static let transactionCommands: Set<String> = [
+        "ABORT", "BEGIN", "COMMIT", "END", "RELEASE", "ROLLBACK", "SAVEPOINT", "SET", "START",
+    ]
 
     private static var cancelledError: PostgresError {
         PostgresError(.cancelled, reason: "the task was cancelled")

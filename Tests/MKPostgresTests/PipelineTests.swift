@@ -2,8 +2,8 @@ import MKPostgres
 import MKTestSupport
 import Testing
 
-/// `PostgresClient.pipelinedQuery`: statements of concurrent callers sent in one pipeline, each its
-/// own transaction. Most tests hold the one pipeline connection with a `pg_sleep` so the statements
+/// `PostgresClient.pipelinedQuery`: read-only statements of concurrent callers sent in one
+/// pipeline and one read-only transaction, each failing alone. Most tests hold the one pipeline connection with a `pg_sleep` so the statements
 /// queued meanwhile are sure to travel together in the next pipeline.
 @Suite("Pipelined statements")
 struct PipelineTests {
@@ -27,45 +27,78 @@ struct PipelineTests {
         }
     }
 
-    @Test func aFailingStatementFailsAloneAndTheOthersCommit() async throws {
+    @Test func aFailingStatementFailsAloneAndTheOthersAreAnswered() async throws {
         try await Self.withOnePipelineConnection(prefix: "pipealone") { client, configuration in
-            try await client.execute("CREATE TABLE codes (code text PRIMARY KEY)")
-            try await client.execute("INSERT INTO codes VALUES ('taken')")
             let (blocker, _) = try await Self.holdThePipeline(client, configuration: configuration)
-            let first = Task { try await client.pipelinedQuery("INSERT INTO codes VALUES ('first')") }
-            let duplicate = Task { try await client.pipelinedQuery("INSERT INTO codes VALUES ('taken')") }
+            // Queued together behind the sleep: one pipeline, one transaction.
+            let first = Task { try await client.pipelinedQuery("SELECT 1::int4").single(Int32.self) }
+            let division = Task { try await client.pipelinedQuery("SELECT (1 / 0)::int4").single(Int32.self) }
             let syntax = Task { try await client.pipelinedQuery("SELEKT 1") }
-            let last = Task { try await client.pipelinedQuery("INSERT INTO codes VALUES ('last')") }
+            // Those queued after the division are skipped by the server, then sent again.
+            let later = (Int32(0)..<10).map { value in
+                Task { try await client.pipelinedQuery("SELECT \(value) + 1").single(Int32.self) }
+            }
             _ = try await blocker.value
-            #expect(try await first.value.affectedRows == 1)
-            let duplicateError = await #expect(throws: PostgresError.self) { try await duplicate.value }
-            #expect(duplicateError?.isUniqueViolation == true)
+            #expect(try await first.value == 1)
+            let divisionError = await #expect(throws: PostgresError.self) { try await division.value }
+            #expect(divisionError?.sqlState == "22012")
             let syntaxError = await #expect(throws: PostgresError.self) { try await syntax.value }
             #expect(syntaxError?.sqlState == "42601")
-            #expect(try await last.value.affectedRows == 1)
-            let codes = try await client.query("SELECT code FROM codes ORDER BY code").decode(String.self)
-            #expect(codes == ["first", "last", "taken"])
+            for (value, task) in later.enumerated() {
+                #expect(try await task.value == Int32(value) + 1)
+            }
             // The connection left pipeline mode cleanly: transactions work on the same pool.
             let counted = try await client.withTransaction { connection in
-                try await connection.query("SELECT count(*) FROM codes").single(Int64.self)
+                try await connection.query("SELECT count(*) FROM pg_class WHERE false").single(Int64.self)
             }
-            #expect(counted == 3)
+            #expect(counted == 0)
+        }
+    }
+
+    @Test func aWriteFailsAndChangesNothing() async throws {
+        try await Self.withOnePipelineConnection(prefix: "pipewrite") { client, configuration in
+            try await client.execute("CREATE TABLE codes (code text PRIMARY KEY)")
+            let (blocker, _) = try await Self.holdThePipeline(client, configuration: configuration)
+            let read = Task { try await client.pipelinedQuery("SELECT count(*) FROM codes").single(Int64.self) }
+            let write = Task { try await client.pipelinedQuery("INSERT INTO codes VALUES ('written')") }
+            _ = try await blocker.value
+            #expect(try await read.value == 0)
+            let error = await #expect(throws: PostgresError.self) { try await write.value }
+            #expect(error?.sqlState == "25006")
+            let count = try await client.query("SELECT count(*) FROM codes").single(Int64.self)
+            #expect(count == 0)
+        }
+    }
+
+    @Test func transactionControlIsRefusedBeforeSending() async throws {
+        try await Self.withOnePipelineConnection(prefix: "pipecontrol") { client, _ in
+            for sql in ["COMMIT", "  rollback", "\nSET TRANSACTION READ WRITE", "begin", "end"] {
+                let error = await #expect(throws: PostgresError.self) {
+                    try await client.pipelinedQuery(PostgresQuery(unsafeSQL: sql))
+                }
+                #expect(error?.code == .invalidParameter, "\(sql)")
+            }
+            // A statement that only starts like a command runs.
+            let settings = try await client.pipelinedQuery("SELECT 'SET'::text AS settings").single(String.self)
+            #expect(settings == "SET")
         }
     }
 
     @Test func aCallerCancelledWhileQueuedNeverRuns() async throws {
         try await Self.withOnePipelineConnection(prefix: "pipequeued") { client, configuration in
-            try await client.execute("CREATE TABLE marks (mark text)")
+            // A session setting marks a statement that ran: it outlives the read-only transaction.
             let (blocker, _) = try await Self.holdThePipeline(client, configuration: configuration)
-            let cancelled = Task { try await client.pipelinedQuery("INSERT INTO marks VALUES ('cancelled')") }
-            let kept = Task { try await client.pipelinedQuery("INSERT INTO marks VALUES ('kept')") }
+            let cancelled = Task { try await client.pipelinedQuery("SELECT set_config('mk.cancelled', 'ran', false)") }
+            let kept = Task { try await client.pipelinedQuery("SELECT set_config('mk.kept', 'ran', false)") }
             cancelled.cancel()
             let error = await #expect(throws: PostgresError.self) { try await cancelled.value }
             #expect(error?.code == .cancelled)
             _ = try await blocker.value
             _ = try await kept.value
-            let marks = try await client.query("SELECT mark FROM marks").decode(String.self)
-            #expect(marks == ["kept"])
+            let marks = try await client.pipelinedQuery(
+                "SELECT coalesce(current_setting('mk.cancelled', true), ''), current_setting('mk.kept', true)"
+            ).single((String, String).self)
+            #expect(marks.0 == "" && marks.1 == "ran")
         }
     }
 
