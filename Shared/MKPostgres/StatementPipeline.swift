@@ -185,7 +185,7 @@ final class StatementPipeline: Sendable {
 
     /// Whether `sql` starts with a command that would end or change the pipeline's read-only
     /// transaction (`COMMIT`, `SET TRANSACTION READ WRITE`, …).
-    static func controlsTheTransaction(_ sql: String) -> Bool {
+    private static func controlsTheTransaction(_ sql: String) -> Bool {
         let firstWord = sql.utf8.drop { $0 == UInt8(ascii: " ") || (9...13).contains($0) }
             .prefix { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0 | 0x20) }
         return transactionCommands.contains(String(decoding: firstWord, as: UTF8.self).uppercased())
