@@ -118,7 +118,7 @@ final class StatementPipeline: Sendable {
         let connection = lease.value
         while let batch = nextBatch() {
             // Each caller is answered as soon as its rows are read, while the server runs the rest.
-            // One skipped after a failed statement goes first into the next batch.
+            // A statement the server skipped after a failed one goes first into the next batch.
             var skipped: [UInt64] = []
             connection.executePipeline(batch.map(\.query), sync: .onceReadOnly) { index, answer in
                 if case .failure(let error) = answer, error.code == .notRun {

@@ -3,8 +3,9 @@ import MKTestSupport
 import Testing
 
 /// `PostgresClient.pipelinedQuery`: read-only statements of concurrent callers sent in one
-/// pipeline and one read-only transaction, each failing alone. Most tests hold the one pipeline connection with a `pg_sleep` so the statements
-/// queued meanwhile are sure to travel together in the next pipeline.
+/// pipeline and one read-only transaction, each failing alone. Most tests hold the one pipeline
+/// connection with a `pg_sleep` so the statements queued meanwhile are sure to travel together in
+/// the next pipeline.
 @Suite("Pipelined statements")
 struct PipelineTests {
     @Test func concurrentCallersEachGetTheirOwnAnswer() async throws {
@@ -88,7 +89,9 @@ struct PipelineTests {
         try await Self.withOnePipelineConnection(prefix: "pipequeued") { client, configuration in
             // A session setting marks a statement that ran: it outlives the read-only transaction.
             let (blocker, _) = try await Self.holdThePipeline(client, configuration: configuration)
-            let cancelled = Task { try await client.pipelinedQuery("SELECT set_config('mk.cancelled', 'ran', false)") }
+            let cancelled = Task {
+                try await client.pipelinedQuery("SELECT set_config('mk.cancelled', 'ran', false)")
+            }
             let kept = Task { try await client.pipelinedQuery("SELECT set_config('mk.kept', 'ran', false)") }
             cancelled.cancel()
             let error = await #expect(throws: PostgresError.self) { try await cancelled.value }
